@@ -1,0 +1,128 @@
+#pragma once
+
+// The storage interface core/ writes through. store/ implements it with SOCI
+// (SQLite, PostgreSQL). A Transaction groups a change and its audit event:
+// nothing is visible to others until commit(), and a Transaction destroyed
+// without commit() rolls back.
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "muster/core/audit.hpp"
+#include "muster/core/model.hpp"
+
+namespace muster {
+
+template <typename T>
+struct Page {
+    std::vector<T> items;
+    std::int64_t totalResults = 0;
+};
+
+// Plain offset paging; filters and cursors come with the SCIM list queries.
+struct PageRequest {
+    std::int64_t offset = 0;  // 0-based
+    std::int64_t limit = 100;
+};
+
+class TenantRepository {
+public:
+    virtual ~TenantRepository() = default;
+    virtual Tenant create(const std::string& name) = 0;
+    virtual std::optional<Tenant> findByName(const std::string& name) = 0;
+    virtual std::optional<Tenant> findById(Id id) = 0;
+    virtual std::vector<Tenant> list() = 0;
+    virtual std::int64_t count() = 0;
+};
+
+class TokenRepository {
+public:
+    virtual ~TokenRepository() = default;
+    // Stores the token (id and createdAt are assigned) and returns it.
+    virtual ApiToken create(const ApiToken& token) = 0;
+    virtual std::optional<ApiToken> findBySecretHash(const std::string& secretHash) = 0;
+    virtual std::optional<ApiToken> findById(Id tenantId, Id id) = 0;
+    virtual std::vector<ApiToken> list(Id tenantId) = 0;
+    virtual void markRevoked(Id tenantId, Id id, Timestamp when) = 0;
+    virtual void touchLastUsed(Id id, Timestamp when) = 0;
+};
+
+class UserRepository {
+public:
+    virtual ~UserRepository() = default;
+    // Inserts the user with its identifiers and roles; assigns id, version,
+    // createdAt and updatedAt. Uniqueness violations throw Error(conflict)
+    // naming the attribute.
+    virtual User create(const User& user) = 0;
+    virtual std::optional<User> findById(Id tenantId, Id id) = 0;
+    virtual std::optional<User> findByUserName(Id tenantId, const std::string& userName) = 0;
+    // Replaces every stored field of user.id; bumps version and updatedAt.
+    virtual User update(const User& user) = 0;
+    virtual void remove(Id tenantId, Id id) = 0;
+    virtual Page<User> list(Id tenantId, const PageRequest& page) = 0;
+};
+
+class GroupRepository {
+public:
+    virtual ~GroupRepository() = default;
+    virtual Group create(const Group& group) = 0;
+    virtual std::optional<Group> findById(Id tenantId, Id id, bool withMembers = true) = 0;
+    virtual Group update(const Group& group) = 0;
+    virtual void remove(Id tenantId, Id id) = 0;
+    virtual Page<Group> list(Id tenantId, const PageRequest& page, bool withMembers) = 0;
+};
+
+class RoleRepository {
+public:
+    virtual ~RoleRepository() = default;
+    virtual Role upsert(Id tenantId, const std::string& name, int rank) = 0;
+    virtual std::vector<Role> list(Id tenantId) = 0;
+};
+
+class AuditRepository {
+public:
+    virtual ~AuditRepository() = default;
+    virtual AuditEvent record(const AuditEvent& event) = 0;
+    // Newest first, events with id < beforeId when given.
+    virtual std::vector<AuditEvent> list(Id tenantId, std::optional<Id> beforeId,
+                                         std::size_t limit) = 0;
+};
+
+class Transaction {
+public:
+    virtual ~Transaction() = default;
+    virtual TenantRepository& tenants() = 0;
+    virtual TokenRepository& tokens() = 0;
+    virtual UserRepository& users() = 0;
+    virtual GroupRepository& groups() = 0;
+    virtual RoleRepository& roles() = 0;
+    virtual AuditRepository& audit() = 0;
+    virtual void commit() = 0;
+};
+
+struct StorePoolStats {
+    std::size_t size = 0;
+    std::size_t inUse = 0;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+    // A transaction that will write (SQLite takes the write lock up front so
+    // two writers never deadlock on a lock upgrade).
+    virtual std::unique_ptr<Transaction> beginWrite() = 0;
+    // A transaction that only reads; commit() is optional.
+    virtual std::unique_ptr<Transaction> beginRead() = 0;
+    // Applies pending schema migrations; returns how many were applied.
+    virtual int migrate() = 0;
+    virtual int schemaVersion() = 0;
+    // True when a trivial query succeeds (for /readyz).
+    virtual bool ping() = 0;
+    virtual StorePoolStats poolStats() = 0;
+    virtual std::string backendName() const = 0;  // "sqlite3" or "postgresql"
+};
+
+}  // namespace muster
