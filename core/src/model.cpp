@@ -21,7 +21,7 @@ std::string formatTimestamp(Timestamp millis) {
     }
     std::tm utc{};
     gmtime_r(&seconds, &utc);
-    char text[40];
+    char text[64];
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                   utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
     return text;
@@ -64,7 +64,7 @@ std::int64_t daysFromCivil(int year, int month, int day) {
 
 std::optional<Timestamp> parseTimestamp(std::string_view text) {
     std::size_t pos = 0;
-    int year, month, day, hour, minute, second;
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
     if (!readDigits(text, pos, 4, year) || !expect(text, pos, '-') ||
         !readDigits(text, pos, 2, month) || !expect(text, pos, '-') ||
         !readDigits(text, pos, 2, day) || !expect(text, pos, 'T') ||
@@ -95,7 +95,7 @@ std::optional<Timestamp> parseTimestamp(std::string_view text) {
     } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
         int sign = text[pos] == '-' ? -1 : 1;
         ++pos;
-        int offHour, offMinute;
+        int offHour = 0, offMinute = 0;
         if (!readDigits(text, pos, 2, offHour) || !expect(text, pos, ':') ||
             !readDigits(text, pos, 2, offMinute)) {
             return std::nullopt;
