@@ -1,0 +1,15 @@
+#pragma once
+
+#include "muster/daemon/server_context.hpp"
+
+namespace muster::daemon {
+
+// Each group of endpoints registers its routes on the context's router.
+void registerHealthRoutes(ServerContext& context);
+void registerTokenRoutes(ServerContext& context);
+void registerTenantRoutes(ServerContext& context);
+
+// All of the above.
+void registerAllRoutes(ServerContext& context);
+
+}  // namespace muster::daemon

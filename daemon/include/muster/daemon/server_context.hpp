@@ -1,0 +1,33 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "muster/auth/token_service.hpp"
+#include "muster/config/config.hpp"
+#include "muster/core/store.hpp"
+#include "muster/core/tenant_service.hpp"
+#include "muster/daemon/access_log.hpp"
+#include "muster/daemon/metrics.hpp"
+#include "muster/daemon/router.hpp"
+
+namespace muster::daemon {
+
+// Everything the request handlers share. Built once at start-up; lives as
+// long as the servers.
+struct ServerContext {
+    ServerContext(const config::Config& config, Store& store);
+
+    const config::Config& config;
+    Store& store;
+    auth::TokenService tokens;
+    TenantService tenants;
+    Metrics metrics;
+    AccessLog accessLog;
+    Router router;
+    std::atomic<std::int64_t> inFlight{0};
+};
+
+std::vector<RoleDefinition> roleCatalogueOf(const config::Config& config);
+
+}  // namespace muster::daemon
