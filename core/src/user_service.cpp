@@ -1,0 +1,198 @@
+#include "muster/core/user_service.hpp"
+
+#include <set>
+
+#include "muster/core/error.hpp"
+
+namespace muster {
+
+namespace {
+
+constexpr std::size_t maxNameLength = 256;
+constexpr std::size_t maxTextLength = 1024;
+constexpr std::size_t maxIdentifiers = 100;
+constexpr std::size_t maxListItems = 200;
+// Manager chains deeper than this are treated as a cycle: no org chart is that deep.
+constexpr int maxManagerDepth = 256;
+
+void checkLength(const std::string& value, std::size_t limit, const char* attribute) {
+    if (value.size() > limit) {
+        throw Error(ErrorCode::invalid_input,
+                    std::string(attribute) + " is longer than " + std::to_string(limit) +
+                        " characters",
+                    attribute);
+    }
+    for (unsigned char c : value) {
+        if (c < 0x20 || c == 0x7f) {
+            throw Error(ErrorCode::invalid_input,
+                        std::string(attribute) + " contains a control character", attribute);
+        }
+    }
+}
+
+void validateIdentifier(const Identifier& identifier) {
+    const char* attribute = identifier.kind == IdentifierKind::email ? "emails" : "identifiers";
+    checkLength(identifier.value, maxNameLength, attribute);
+    checkLength(identifier.logonDomain, maxNameLength, attribute);
+    if (identifier.value.empty()) {
+        throw Error(ErrorCode::invalid_input, std::string(attribute) + ": a value is required",
+                    attribute);
+    }
+    if (identifier.kind == IdentifierKind::email || identifier.kind == IdentifierKind::upn) {
+        const auto at = identifier.value.find('@');
+        if (at == std::string::npos || at == 0 || at + 1 == identifier.value.size() ||
+            identifier.value.find('@', at + 1) != std::string::npos ||
+            identifier.value.find(' ') != std::string::npos) {
+            throw Error(ErrorCode::invalid_input,
+                        std::string(attribute) + ": \"" + identifier.value +
+                            "\" is not of the form name@domain",
+                        attribute);
+        }
+    }
+    if (identifier.kind == IdentifierKind::device_login && identifier.logonDomain.empty() &&
+        !identifier.anyDomain) {
+        throw Error(ErrorCode::invalid_input,
+                    "identifiers: device login \"" + identifier.value +
+                        "\" needs a logonDomain or anyDomain",
+                    "identifiers");
+    }
+}
+
+AuditEvent userEvent(const Principal& by, const User& user, std::string action) {
+    AuditEvent event;
+    event.tenantId = by.tenantId;
+    event.actor = by.actor;
+    event.action = std::move(action);
+    event.targetType = "user";
+    event.targetId = user.id;
+    event.targetDisplay = user.userName;
+    return event;
+}
+
+// The manager must be another user of the tenant whose own chain of managers
+// does not lead back to the user.
+void checkManager(Transaction& tx, const User& user) {
+    if (!user.managerId) return;
+    if (*user.managerId == user.id) {
+        throw Error(ErrorCode::invalid_input, "a user cannot be their own manager", "manager");
+    }
+    std::optional<Id> next = user.managerId;
+    for (int depth = 0; next; ++depth) {
+        std::optional<User> manager = tx.users().findById(user.tenantId, *next);
+        if (!manager) {
+            throw Error(ErrorCode::invalid_input,
+                        "manager: no user with id " + std::to_string(*next) + " in this tenant",
+                        "manager");
+        }
+        if (depth > maxManagerDepth || (user.id != 0 && manager->managerId == user.id)) {
+            throw Error(ErrorCode::invalid_input,
+                        "manager: user " + std::to_string(*user.managerId) +
+                            " is managed (directly or not) by this user; that would be a cycle",
+                        "manager");
+        }
+        next = manager->managerId;
+    }
+}
+
+User loadForChange(Transaction& tx, const Principal& by, Id id,
+                   std::optional<std::int64_t> expectedVersion) {
+    std::optional<User> stored = tx.users().findById(by.tenantId, id);
+    if (!stored) throw Error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+    if (expectedVersion && *expectedVersion != stored->version) {
+        throw Error(ErrorCode::precondition_failed,
+                    "the user changed since it was read (version " +
+                        std::to_string(stored->version) + ", If-Match asked for " +
+                        std::to_string(*expectedVersion) + ")");
+    }
+    return *stored;
+}
+
+}  // namespace
+
+void validateUser(const User& user) {
+    if (user.userName.empty()) {
+        throw Error(ErrorCode::invalid_input, "userName is required", "userName");
+    }
+    checkLength(user.userName, maxNameLength, "userName");
+    checkLength(user.displayName, maxNameLength, "displayName");
+    checkLength(user.name.givenName, maxNameLength, "name.givenName");
+    checkLength(user.name.familyName, maxNameLength, "name.familyName");
+    checkLength(user.name.formatted, maxTextLength, "name.formatted");
+    for (const std::string* text : {&user.externalId, &user.nickName, &user.title, &user.userType,
+                                    &user.department, &user.section, &user.team,
+                                    &user.employeeNumber, &user.organization, &user.division,
+                                    &user.costCenter}) {
+        checkLength(*text, maxTextLength, "attribute");
+    }
+    if (user.identifiers.size() > maxIdentifiers) {
+        throw Error(ErrorCode::invalid_input, "a user may have at most 100 identifiers",
+                    "identifiers");
+    }
+    for (const Identifier& identifier : user.identifiers) validateIdentifier(identifier);
+    if (user.tags.size() > maxListItems || user.roles.size() > maxListItems ||
+        user.sites.sites.size() > maxListItems) {
+        throw Error(ErrorCode::invalid_input, "tags, roles and sites hold at most 200 entries");
+    }
+}
+
+User UserService::create(const Principal& by, const User& input) {
+    User user = input;
+    user.id = 0;
+    user.tenantId = by.tenantId;
+    validateUser(user);
+    auto tx = store_.beginWrite();
+    checkManager(*tx, user);
+    User created = tx->users().create(user);
+    AuditEvent event = userEvent(by, created, "user.create");
+    event.after = snapshotOf(created);
+    tx->audit().record(event);
+    tx->commit();
+    return created;
+}
+
+User UserService::get(const Principal& by, Id id) {
+    auto tx = store_.beginRead();
+    std::optional<User> user = tx->users().findById(by.tenantId, id);
+    if (!user) throw Error(ErrorCode::not_found, "no user with id " + std::to_string(id));
+    return *user;
+}
+
+User UserService::replace(const Principal& by, const User& input,
+                          std::optional<std::int64_t> expectedVersion) {
+    User user = input;
+    user.tenantId = by.tenantId;
+    validateUser(user);
+    auto tx = store_.beginWrite();
+    const User before = loadForChange(*tx, by, user.id, expectedVersion);
+    checkManager(*tx, user);
+    User after = tx->users().update(user);
+    AuditEvent event = userEvent(by, after, "user.update");
+    event.before = snapshotOf(before);
+    event.after = snapshotOf(after);
+    tx->audit().record(event);
+    tx->commit();
+    return after;
+}
+
+void UserService::remove(const Principal& by, Id id, DeletePolicy policy,
+                         std::optional<std::int64_t> expectedVersion) {
+    auto tx = store_.beginWrite();
+    const User before = loadForChange(*tx, by, id, expectedVersion);
+    if (policy == DeletePolicy::onlyInactive && before.status == UserStatus::active) {
+        throw Error(ErrorCode::conflict,
+                    "user " + std::to_string(id) + " is active; deactivate it before deleting",
+                    "active");
+    }
+    tx->users().remove(by.tenantId, id);
+    AuditEvent event = userEvent(by, before, "user.delete");
+    event.before = snapshotOf(before);
+    tx->audit().record(event);
+    tx->commit();
+}
+
+Page<User> UserService::list(const Principal& by, const query::ListQuery& query) {
+    auto tx = store_.beginRead();
+    return tx->users().query(by.tenantId, query);
+}
+
+}  // namespace muster
