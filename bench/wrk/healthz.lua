@@ -1,0 +1,4 @@
+-- GET /healthz: the ceiling every other figure is compared with.
+function request()
+  return wrk.format("GET", "/healthz")
+end
