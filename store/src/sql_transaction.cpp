@@ -1,0 +1,42 @@
+#include "sql_transaction.hpp"
+
+#include "sql_errors.hpp"
+
+namespace muster::store {
+
+namespace {
+
+// SQLite: a writer takes the write lock at BEGIN (waiting up to busy_timeout)
+// instead of upgrading a read lock later, which is where two writers would
+// deadlock and one get SQLITE_BUSY without waiting. PostgreSQL locks rows as
+// it goes, so a plain BEGIN suffices.
+std::string beginStatement(Backend backend, TransactionMode mode) {
+    if (backend == Backend::sqlite3 && mode == TransactionMode::write) return "BEGIN IMMEDIATE";
+    return "BEGIN";
+}
+
+}  // namespace
+
+SqlTransaction::SqlTransaction(SessionLease lease, TransactionMode mode)
+    : lease_(std::move(lease)),
+      tenants_(lease_.session()),
+      tokens_(lease_.session()),
+      users_(lease_.session()),
+      groups_(lease_.session()),
+      roles_(lease_.session()),
+      audit_(lease_.session()) {
+    translateErrors([&] { executeReconnecting(lease_, beginStatement(lease_.backend(), mode)); });
+    open_ = true;
+}
+
+SqlTransaction::~SqlTransaction() {
+    if (open_) rollbackQuietly(lease_.session());
+}
+
+void SqlTransaction::commit() {
+    if (!open_) throw Error(ErrorCode::internal, "transaction committed twice");
+    translateErrors([&] { lease_.session() << "COMMIT"; });
+    open_ = false;
+}
+
+}  // namespace muster::store

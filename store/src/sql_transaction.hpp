@@ -1,0 +1,39 @@
+#pragma once
+
+#include "muster/core/store.hpp"
+#include "repositories.hpp"
+#include "session_pool.hpp"
+
+namespace muster::store {
+
+enum class TransactionMode { read, write };
+
+// Holds a leased session inside BEGIN ... COMMIT. Destroyed without commit()
+// it rolls back, so a change and its audit event land together or not at all.
+class SqlTransaction final : public Transaction {
+  public:
+    SqlTransaction(SessionLease lease, TransactionMode mode);
+    ~SqlTransaction() override;
+    SqlTransaction(const SqlTransaction&) = delete;
+    SqlTransaction& operator=(const SqlTransaction&) = delete;
+
+    TenantRepository& tenants() override { return tenants_; }
+    TokenRepository& tokens() override { return tokens_; }
+    UserRepository& users() override { return users_; }
+    GroupRepository& groups() override { return groups_; }
+    RoleRepository& roles() override { return roles_; }
+    AuditRepository& audit() override { return audit_; }
+    void commit() override;
+
+  private:
+    SessionLease lease_;
+    bool open_ = false;
+    SqlTenantRepository tenants_;
+    SqlTokenRepository tokens_;
+    SqlUserRepository users_;
+    SqlGroupRepository groups_;
+    SqlRoleRepository roles_;
+    SqlAuditRepository audit_;
+};
+
+}  // namespace muster::store

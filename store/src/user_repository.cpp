@@ -1,0 +1,413 @@
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "repositories.hpp"
+#include "sql_errors.hpp"
+#include "sql_statement.hpp"
+#include "sql_text.hpp"
+#include "user_rows.hpp"
+
+namespace muster::store {
+
+namespace {
+
+std::string joinedColumns(const std::string& prefix) {
+    std::string out;
+    for (const std::string& column : userFieldColumns()) {
+        if (!out.empty()) out += ", ";
+        out += prefix + column;
+    }
+    return out;
+}
+
+std::string selectUsersSql(const std::string& where) {
+    return "SELECT id, tenant_id, " + joinedColumns("") +
+           ", version, created_at, updated_at FROM users " + where;
+}
+
+const std::string& insertUserSql() {
+    static const std::string sql = "INSERT INTO users (tenant_id, " + joinedColumns("") +
+                                   ", version, created_at, updated_at) VALUES (:tenant_id, " +
+                                   joinedColumns(":") +
+                                   ", :version, :created_at, :updated_at) RETURNING id";
+    return sql;
+}
+
+const std::string& updateUserSql() {
+    static const std::string sql = [] {
+        std::string sets;
+        for (const std::string& column : userFieldColumns()) {
+            sets += column + " = :" + column + ", ";
+        }
+        return "UPDATE users SET " + sets +
+               "version = :version, updated_at = :updated_at "
+               "WHERE tenant_id = :tenant_id AND id = :id";
+    }();
+    return sql;
+}
+
+// Scalar fields only; see completeUser.
+template <typename... Param>
+std::vector<User> selectUsers(soci::session& sql, const std::string& where, Param&... param) {
+    SqlStatement st(sql, selectUsersSql(where));
+    UserRow row;
+    st.into(row.id);
+    st.into(row.tenantId);
+    forEachUserField(row, [&st](const char*, auto&... target) { st.into(target...); });
+    st.into(row.version);
+    st.into(row.createdAt);
+    st.into(row.updatedAt);
+    (st.use(param), ...);
+    std::vector<User> users;
+    for (bool more = st.execute(); more; more = st.fetchNext()) users.push_back(userOf(row));
+    return users;
+}
+
+std::vector<Identifier> loadIdentifiers(soci::session& sql, Id tenantId, Id userId) {
+    SqlStatement st(sql,
+                    "SELECT id, kind, value, logon_domain, any_domain, type, is_primary "
+                    "FROM identifiers WHERE tenant_id = :tenant_id AND user_id = :user_id "
+                    "ORDER BY position");
+    Identifier row;
+    std::string kind;
+    int anyDomain = 0, primary = 0;
+    st.into(row.id);
+    st.into(kind);
+    st.into(row.value);
+    st.into(row.logonDomain);
+    st.into(anyDomain);
+    st.into(row.type);
+    st.into(primary);
+    st.use(tenantId);
+    st.use(userId);
+    std::vector<Identifier> identifiers;
+    for (bool more = st.execute(); more; more = st.fetchNext()) {
+        row.kind = parseIdentifierKind(kind).value_or(IdentifierKind::email);
+        row.anyDomain = anyDomain != 0;
+        row.primary = primary != 0;
+        identifiers.push_back(row);
+    }
+    return identifiers;
+}
+
+std::vector<std::string> loadRoleNames(soci::session& sql, Id tenantId, Id userId) {
+    SqlStatement st(sql,
+                    "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
+                    "WHERE ur.tenant_id = :tenant_id AND ur.user_id = :user_id "
+                    "ORDER BY r.rank DESC, r.name_norm");
+    std::string name;
+    st.into(name);
+    st.use(tenantId);
+    st.use(userId);
+    std::vector<std::string> names;
+    for (bool more = st.execute(); more; more = st.fetchNext()) names.push_back(name);
+    return names;
+}
+
+std::vector<Id> loadGroupIds(soci::session& sql, Id tenantId, Id userId) {
+    SqlStatement st(sql,
+                    "SELECT group_id FROM group_members WHERE tenant_id = :tenant_id "
+                    "AND member_user_id = :user_id ORDER BY group_id");
+    Id groupId = 0;
+    st.into(groupId);
+    st.use(tenantId);
+    st.use(userId);
+    std::vector<Id> ids;
+    for (bool more = st.execute(); more; more = st.fetchNext()) ids.push_back(groupId);
+    return ids;
+}
+
+User completeUser(soci::session& sql, User user) {
+    user.identifiers = loadIdentifiers(sql, user.tenantId, user.id);
+    user.roles = loadRoleNames(sql, user.tenantId, user.id);
+    user.groupIds = loadGroupIds(sql, user.tenantId, user.id);
+    return user;
+}
+
+std::optional<User> firstCompleted(soci::session& sql, std::vector<User> users) {
+    if (users.empty()) return std::nullopt;
+    return completeUser(sql, std::move(users.front()));
+}
+
+// --- uniqueness, checked before writing so the error can name the holder ---
+
+[[noreturn]] void throwTaken(const std::string& what, const std::string& attribute,
+                             std::optional<Id> holder) {
+    std::string by = holder ? "user " + std::to_string(*holder) : std::string("another user");
+    throw Error(ErrorCode::conflict, what + " is already used by " + by, attribute);
+}
+
+// The other user of this tenant whose `column` equals `norm`, if any.
+std::optional<Id> userHolding(soci::session& sql, const char* column, const User& user,
+                              const std::string& norm) {
+    Id holder = 0;
+    Id tenantId = user.tenantId, self = user.id;
+    sql << "SELECT id FROM users WHERE tenant_id = :tenant_id AND " + std::string(column) +
+               " = :value AND id <> :self",
+        soci::use(tenantId), soci::use(norm), soci::use(self), soci::into(holder);
+    if (!sql.got_data()) return std::nullopt;
+    return holder;
+}
+
+std::optional<Id> identifierHolder(soci::session& sql, const User& user, const Identifier& id) {
+    Id holder = 0;
+    Id tenantId = user.tenantId, self = user.id;
+    std::string kind(toString(id.kind));
+    std::string valueNorm = normalized(id.value), domainNorm = normalized(id.logonDomain);
+    sql << "SELECT user_id FROM identifiers WHERE tenant_id = :tenant_id AND kind = :kind "
+           "AND value_norm = :value_norm AND logon_domain_norm = :domain_norm "
+           "AND user_id <> :self",
+        soci::use(tenantId), soci::use(kind), soci::use(valueNorm), soci::use(domainNorm),
+        soci::use(self), soci::into(holder);
+    if (!sql.got_data()) return std::nullopt;
+    return holder;
+}
+
+void checkIdentifiersUnique(soci::session& sql, const User& user) {
+    std::set<std::tuple<IdentifierKind, std::string, std::string>> seen;
+    for (const Identifier& id : user.identifiers) {
+        auto key = std::make_tuple(id.kind, normalized(id.value), normalized(id.logonDomain));
+        if (!seen.insert(key).second) {
+            throw Error(ErrorCode::conflict,
+                        describeIdentifier(id) + " is listed twice for the same user",
+                        identifierAttribute(id.kind));
+        }
+        if (auto holder = identifierHolder(sql, user, id)) {
+            throwTaken(describeIdentifier(id), identifierAttribute(id.kind), holder);
+        }
+    }
+}
+
+void checkUnique(soci::session& sql, const User& user) {
+    if (auto holder = userHolding(sql, "user_name_norm", user, normalized(user.userName))) {
+        throwTaken("userName \"" + user.userName + "\"", "userName", holder);
+    }
+    if (!user.displayName.empty()) {
+        if (auto holder =
+                userHolding(sql, "display_name_norm", user, normalized(user.displayName))) {
+            throwTaken("displayName \"" + user.displayName + "\"", "displayName", holder);
+        }
+    }
+    checkIdentifiersUnique(sql, user);
+}
+
+// The same mapping for a violation the pre-check could not see (a concurrent
+// writer on PostgreSQL); rethrows anything else.
+[[noreturn]] void rethrowUserConflict(const soci::soci_error& error, const User& user) {
+    std::string index = violatedUniqueIndex(error);
+    if (index == "ux_users_user_name") {
+        throwTaken("userName \"" + user.userName + "\"", "userName", std::nullopt);
+    }
+    if (index == "ux_users_display_name") {
+        throwTaken("displayName \"" + user.displayName + "\"", "displayName", std::nullopt);
+    }
+    throw;
+}
+
+// --- references that must stay inside the tenant ---
+
+bool existsInTenant(soci::session& sql, const char* table, Id tenantId, Id id) {
+    int count = 0;
+    sql << "SELECT COUNT(*) FROM " + std::string(table) +
+               " WHERE tenant_id = :tenant_id AND id = :id",
+        soci::use(tenantId), soci::use(id), soci::into(count);
+    return count > 0;
+}
+
+void checkManager(soci::session& sql, const User& user) {
+    if (!user.managerId) return;
+    if (!existsInTenant(sql, "users", user.tenantId, *user.managerId)) {
+        throw Error(ErrorCode::invalid_input,
+                    "manager " + std::to_string(*user.managerId) + " does not exist", "manager");
+    }
+}
+
+std::vector<Id> resolveRoleIds(soci::session& sql, const User& user) {
+    std::vector<Id> ids;
+    for (const std::string& name : user.roles) {
+        Id roleId = 0;
+        Id tenantId = user.tenantId;
+        std::string norm = normalized(name);
+        sql << "SELECT id FROM roles WHERE tenant_id = :tenant_id AND name_norm = :name",
+            soci::use(tenantId), soci::use(norm), soci::into(roleId);
+        if (!sql.got_data()) {
+            throw Error(ErrorCode::invalid_input, "unknown role '" + name + "'", "roles");
+        }
+        // A role listed twice is held once.
+        if (std::find(ids.begin(), ids.end(), roleId) == ids.end()) ids.push_back(roleId);
+    }
+    return ids;
+}
+
+void checkReferences(soci::session& sql, const User& user) {
+    checkManager(sql, user);
+    checkUnique(sql, user);
+}
+
+// --- writes ---
+
+Id insertUserRow(soci::session& sql, UserRow& row, const User& user) {
+    SqlStatement st(sql, insertUserSql());
+    st.use(row.tenantId);
+    forEachUserField(row, [&st](const char*, auto&... source) { st.use(source...); });
+    st.use(row.version);
+    st.use(row.createdAt);
+    st.use(row.updatedAt);
+    Id id = 0;
+    st.into(id);
+    try {
+        st.execute();
+    } catch (const soci::soci_error& error) {
+        rethrowUserConflict(error, user);
+    }
+    return id;
+}
+
+void updateUserRow(soci::session& sql, UserRow& row, const User& user) {
+    SqlStatement st(sql, updateUserSql());
+    forEachUserField(row, [&st](const char*, auto&... source) { st.use(source...); });
+    st.use(row.version);
+    st.use(row.updatedAt);
+    st.use(row.tenantId);
+    st.use(row.id);
+    try {
+        st.execute();
+    } catch (const soci::soci_error& error) {
+        rethrowUserConflict(error, user);
+    }
+}
+
+void insertIdentifier(soci::session& sql, const User& user, const Identifier& id, int position) {
+    Id tenantId = user.tenantId, userId = user.id;
+    std::string kind(toString(id.kind));
+    std::string valueNorm = normalized(id.value), domainNorm = normalized(id.logonDomain);
+    int anyDomain = id.anyDomain ? 1 : 0, primary = id.primary ? 1 : 0;
+    try {
+        sql << "INSERT INTO identifiers (tenant_id, user_id, kind, value, value_norm, "
+               "logon_domain, logon_domain_norm, any_domain, type, is_primary, position) "
+               "VALUES (:tenant_id, :user_id, :kind, :value, :value_norm, :logon_domain, "
+               ":logon_domain_norm, :any_domain, :type, :is_primary, :position)",
+            soci::use(tenantId), soci::use(userId), soci::use(kind), soci::use(id.value),
+            soci::use(valueNorm), soci::use(id.logonDomain), soci::use(domainNorm),
+            soci::use(anyDomain), soci::use(id.type), soci::use(primary), soci::use(position);
+    } catch (const soci::soci_error& error) {
+        if (violatedUniqueIndex(error) != "ux_identifiers_value") throw;
+        throwTaken(describeIdentifier(id), identifierAttribute(id.kind), std::nullopt);
+    }
+}
+
+void replaceIdentifiers(soci::session& sql, const User& user) {
+    Id tenantId = user.tenantId, userId = user.id;
+    sql << "DELETE FROM identifiers WHERE tenant_id = :tenant_id AND user_id = :user_id",
+        soci::use(tenantId), soci::use(userId);
+    int position = 0;
+    for (const Identifier& id : user.identifiers) insertIdentifier(sql, user, id, position++);
+}
+
+void replaceRoles(soci::session& sql, const User& user, const std::vector<Id>& roleIds) {
+    Id tenantId = user.tenantId, userId = user.id;
+    sql << "DELETE FROM user_roles WHERE tenant_id = :tenant_id AND user_id = :user_id",
+        soci::use(tenantId), soci::use(userId);
+    for (Id roleId : roleIds) {
+        sql << "INSERT INTO user_roles (tenant_id, user_id, role_id) "
+               "VALUES (:tenant_id, :user_id, :role_id)",
+            soci::use(tenantId), soci::use(userId), soci::use(roleId);
+    }
+}
+
+struct StoredVersion {
+    std::int64_t version = 0;
+    Timestamp createdAt = 0;
+};
+
+StoredVersion storedVersionOf(soci::session& sql, Id tenantId, Id id) {
+    StoredVersion stored;
+    sql << "SELECT version, created_at FROM users WHERE tenant_id = :tenant_id AND id = :id",
+        soci::use(tenantId), soci::use(id), soci::into(stored.version),
+        soci::into(stored.createdAt);
+    if (!sql.got_data()) {
+        throw Error(ErrorCode::not_found, "user " + std::to_string(id) + " not found", "id");
+    }
+    return stored;
+}
+
+}  // namespace
+
+User SqlUserRepository::create(const User& user) {
+    return translateErrors([&] {
+        User created = user;
+        created.id = 0;
+        checkReferences(sql_, created);
+        std::vector<Id> roleIds = resolveRoleIds(sql_, created);
+        UserRow row = rowOf(created);
+        row.version = 1;
+        row.createdAt = row.updatedAt = nowMillis();
+        created.id = insertUserRow(sql_, row, created);
+        replaceIdentifiers(sql_, created);
+        replaceRoles(sql_, created, roleIds);
+        return *findById(created.tenantId, created.id);
+    });
+}
+
+std::optional<User> SqlUserRepository::findById(Id tenantId, Id id) {
+    return translateErrors([&] {
+        return firstCompleted(
+            sql_, selectUsers(sql_, "WHERE tenant_id = :tenant_id AND id = :id", tenantId, id));
+    });
+}
+
+std::optional<User> SqlUserRepository::findByUserName(Id tenantId, const std::string& userName) {
+    return translateErrors([&] {
+        std::string norm = normalized(userName);
+        return firstCompleted(
+            sql_, selectUsers(sql_, "WHERE tenant_id = :tenant_id AND user_name_norm = :name",
+                              tenantId, norm));
+    });
+}
+
+User SqlUserRepository::update(const User& user) {
+    return translateErrors([&] {
+        StoredVersion stored = storedVersionOf(sql_, user.tenantId, user.id);
+        checkReferences(sql_, user);
+        std::vector<Id> roleIds = resolveRoleIds(sql_, user);
+        UserRow row = rowOf(user);
+        row.version = stored.version + 1;
+        row.updatedAt = nowMillis();
+        updateUserRow(sql_, row, user);
+        replaceIdentifiers(sql_, user);
+        replaceRoles(sql_, user, roleIds);
+        return *findById(user.tenantId, user.id);
+    });
+}
+
+void SqlUserRepository::remove(Id tenantId, Id id) {
+    translateErrors([&] {
+        // Identifiers, roles, memberships and ownerships go with the user
+        // (ON DELETE CASCADE); reports keep the manager's reports (SET NULL).
+        SqlStatement st(sql_, "DELETE FROM users WHERE tenant_id = :tenant_id AND id = :id");
+        st.use(tenantId);
+        st.use(id);
+        st.execute();
+        if (st.affectedRows() == 0) {
+            throw Error(ErrorCode::not_found, "user " + std::to_string(id) + " not found", "id");
+        }
+    });
+}
+
+Page<User> SqlUserRepository::list(Id tenantId, const PageRequest& page) {
+    return translateErrors([&] {
+        Page<User> result;
+        sql_ << "SELECT COUNT(*) FROM users WHERE tenant_id = :tenant_id", soci::use(tenantId),
+            soci::into(result.totalResults);
+        std::int64_t limit = std::max<std::int64_t>(page.limit, 0);
+        std::int64_t offset = std::max<std::int64_t>(page.offset, 0);
+        std::vector<User> users = selectUsers(
+            sql_, "WHERE tenant_id = :tenant_id ORDER BY id LIMIT :limit OFFSET :offset", tenantId,
+            limit, offset);
+        for (User& user : users) result.items.push_back(completeUser(sql_, std::move(user)));
+        return result;
+    });
+}
+
+}  // namespace muster::store
