@@ -165,6 +165,18 @@ bool sameElement(const AttributeDef& def, const json& a, const json& b) {
            sameSub(def, a, b, "logonDomain");
 }
 
+// Whether `gone`, an element a remove lists, names `element`. Its "value" must
+// match; its kind and logon domain, when given, too: removing the LAB login
+// "jdoe" keeps the CORP one, while {"value": "jdoe"} removes every "jdoe".
+bool listedForRemoval(const AttributeDef& def, const json& gone, const json& element) {
+    if (def.type != AttributeType::complex) return sameText(element, gone, def.caseExact);
+    if (!sameSub(def, element, gone, "value")) return false;
+    for (const char* name : {"kind", "logonDomain"}) {
+        if (findMember(gone, name) != nullptr && !sameSub(def, element, gone, name)) return false;
+    }
+    return true;
+}
+
 bool hasPrimary(const AttributeDef& def) {
     const AttributeDef* primary = def.multiValued ? def.subAttribute("primary") : nullptr;
     return primary != nullptr && primary->type == AttributeType::boolean;
@@ -597,8 +609,7 @@ class ResourcePatcher {
         }
     }
 
-    // remove with a value: just the listed elements (RFC 7644 §3.5.2.2),
-    // complex ones matched by "value".
+    // remove with a value: just the listed elements (RFC 7644 §3.5.2.2).
     void removeElements(const Target& target, const json& value) {
         json* elements = existingList(target);
         if (elements == nullptr) return;
@@ -610,9 +621,7 @@ class ResourcePatcher {
         }
         auto listed = [&](const json& element) {
             return std::any_of(doomed.begin(), doomed.end(), [&](const json& gone) {
-                return target.attribute->type == AttributeType::complex
-                           ? sameSub(*target.attribute, element, gone, "value")
-                           : sameText(element, gone, target.attribute->caseExact);
+                return listedForRemoval(*target.attribute, gone, element);
             });
         };
         elements->erase(std::remove_if(elements->begin(), elements->end(), listed),

@@ -13,7 +13,6 @@ namespace muster::scim {
 
 using nlohmann::json;
 using patch_detail::eraseMember;
-using patch_detail::findMember;
 
 namespace {
 
@@ -127,15 +126,45 @@ void applyMemberPath(MemberEdits& edits, const PatchOperation& operation) {
     }
 }
 
+// The path "urn:ietf:params:scim:schemas:core:2.0:Group", which the path
+// parser reads as the attribute "Group" of "urn:...:core:2.0": its value holds
+// the group's attributes, as a path-less value does.
+bool namesGroupSchema(const PatchPath& path) {
+    const AttributePath& name = path.attribute;
+    return !name.schemaUrn.empty() && name.subAttribute.empty() && !path.valueFilter &&
+           path.subAttribute.empty() &&
+           equalsIgnoreCase(name.schemaUrn + ":" + name.attribute, kGroupSchema);
+}
+
+// An add or replace whose value is an object of attributes that may hold members.
+bool carriesAttributes(const PatchOperation& operation) {
+    return operation.op != PatchOperation::Op::remove && operation.value.is_object() &&
+           (!operation.path || namesGroupSchema(*operation.path));
+}
+
+// Takes the member changes out of an object of attributes, wherever the client
+// put them ("members", "urn:...:Group:members", or inside "urn:...:Group"),
+// and applies each as if it had come with that path. Left in, they would
+// reach applyPatch, which would write them into the group's JSON where no
+// one reads them: a membership change silently lost.
+void takeMembers(MemberEdits& edits, PatchOperation::Op op, json& attributes) {
+    for (auto it = attributes.begin(); it != attributes.end();) {
+        PatchPath path = parsePatchPath(it.key());
+        if (namesMembers(path.attribute)) {
+            applyMemberPath(edits, PatchOperation{op, std::move(path), it.value()});
+            it = attributes.erase(it);
+            continue;
+        }
+        if (namesGroupSchema(path) && it->is_object()) takeMembers(edits, op, it.value());
+        ++it;
+    }
+}
+
 // {"op": "replace", "value": {"displayName": "x", "members": [...]}}: the
 // members are taken out and the other attributes go through applyPatch.
 PatchOperation withoutMembers(MemberEdits& edits, const PatchOperation& operation) {
     PatchOperation rest = operation;
-    const json* members = findMember(operation.value, "members");
-    if (members == nullptr) return rest;
-    if (operation.op == PatchOperation::Op::replace) edits.removeAll();
-    addAll(edits, *members);
-    eraseMember(rest.value, "members");
+    takeMembers(edits, operation.op, rest.value);
     return rest;
 }
 
@@ -154,8 +183,7 @@ GroupPatch applyGroupPatch(json groupWithoutMembers,
     for (const PatchOperation& operation : operations) {
         if (operation.path && namesMembers(operation.path->attribute)) {
             applyMemberPath(edits, operation);
-        } else if (!operation.path && operation.op != PatchOperation::Op::remove &&
-                   operation.value.is_object()) {
+        } else if (carriesAttributes(operation)) {
             patch.group =
                 applyPatch(std::move(patch.group), {withoutMembers(edits, operation)}, type);
         } else {

@@ -799,6 +799,26 @@ TEST(PatchLists, RemoveWithAValueRemovesJustThoseElements) {
     EXPECT_FALSE(at(user, "/" + kMuster).contains("tags")) << "an emptied list goes";
 }
 
+TEST(PatchLists, RemovingAnIdentifierKeepsThoseOfAnotherKindOrDomain) {
+    json user = bjensenJson();
+    user[kMuster]["identifiers"] = json::parse(R"([
+        {"kind": "device_login", "value": "bjensen", "logonDomain": "CORP"},
+        {"kind": "device_login", "value": "bjensen", "logonDomain": "LAB"},
+        {"kind": "employee_id", "value": "bjensen"}])");
+    const std::string path = kMuster + ":identifiers";
+    json after = patchUser(
+        user, {{{"op", "remove"}, {"path", path}, {"value", json::parse(R"([{"kind": "device_login",
+                                        "value": "bjensen", "logonDomain": "lab"}])")}}});
+    EXPECT_EQ(at(after, "/" + kMuster + "/identifiers"), json::parse(R"([
+        {"kind": "device_login", "value": "bjensen", "logonDomain": "CORP"},
+        {"kind": "employee_id", "value": "bjensen"}])"));
+
+    // Naming only the value removes every identifier with it.
+    after =
+        patchUser(user, {{{"op", "remove"}, {"path", path}, {"value", {{{"value", "bjensen"}}}}}});
+    EXPECT_FALSE(at(after, "/" + kMuster).contains("identifiers"));
+}
+
 TEST(PatchLists, RemoveWithoutAValueRemovesTheList) {
     const json user =
         patchUser(bjensenJson(), json::parse(R"([{"op": "remove", "path": "emails"}])"));
@@ -981,6 +1001,28 @@ TEST(PatchGroup, PathlessMembersAddOrReplace) {
     EXPECT_EQ(at(patch.group, "/displayName"), "Guides");
     EXPECT_FALSE(patch.group.contains("members"));
     EXPECT_FALSE(patch.group.contains("Members"));
+}
+
+TEST(PatchGroup, MembersUnderTheGroupSchemaUrnAreMemberChanges) {
+    const std::string schema(kGroupSchema);
+    for (const json& operation : {
+             json{{"op", "replace"},
+                  {"path", schema},
+                  {"value", {{"displayName", "Guides"}, {"members", {{{"value", "2819"}}}}}}},
+             json{{"op", "replace"},
+                  {"value",
+                   {{"displayName", "Guides"}, {schema + ":members", {{{"value", "2819"}}}}}}},
+             json{{"op", "replace"},
+                  {"value",
+                   {{schema, {{"displayName", "Guides"}, {"members", {{{"value", "2819"}}}}}}}}},
+         }) {
+        const GroupPatch patch = patchGroup(tourGuides(), operation);
+        EXPECT_TRUE(patch.removeAllMembers) << operation.dump();
+        EXPECT_EQ(patch.addMembers, std::vector<Id>{2819}) << operation.dump();
+        EXPECT_EQ(at(patch.group, "/displayName"), "Guides") << operation.dump();
+        EXPECT_FALSE(patch.group.contains("members")) << operation.dump();
+        EXPECT_FALSE(at(patch.group, "/" + schema).contains("members")) << operation.dump();
+    }
 }
 
 TEST(PatchGroup, RemoveWithAValueRemovesExactlyThoseMembers) {
