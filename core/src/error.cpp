@@ -8,6 +8,7 @@ std::string_view toString(ErrorCode code) {
         case ErrorCode::invalid_filter: return "invalid_filter";
         case ErrorCode::invalid_path: return "invalid_path";
         case ErrorCode::invalid_syntax: return "invalid_syntax";
+        case ErrorCode::invalid_cursor: return "invalid_cursor";
         case ErrorCode::mutability: return "mutability";
         case ErrorCode::no_target: return "no_target";
         case ErrorCode::unauthorized: return "unauthorized";

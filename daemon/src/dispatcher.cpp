@@ -44,6 +44,7 @@ HttpRequest toHttpRequest(Poco::Net::HTTPServerRequest& request) {
     }
     for (const auto& [name, value] : request) out.headers[lowerCase(name)] = value;
     out.remoteAddress = request.clientAddress().host().toString();
+    out.secure = request.secure();
     return out;
 }
 

@@ -10,6 +10,7 @@ int httpStatusOf(ErrorCode code) {
         case ErrorCode::invalid_filter:
         case ErrorCode::invalid_path:
         case ErrorCode::invalid_syntax:
+        case ErrorCode::invalid_cursor:
         case ErrorCode::mutability:
         case ErrorCode::no_target:
         case ErrorCode::too_many: return 400;
@@ -31,6 +32,7 @@ std::string scimTypeOf(ErrorCode code) {
         case ErrorCode::invalid_filter: return "invalidFilter";
         case ErrorCode::invalid_path: return "invalidPath";
         case ErrorCode::invalid_syntax: return "invalidSyntax";
+        case ErrorCode::invalid_cursor: return "invalidCursor";
         case ErrorCode::mutability: return "mutability";
         case ErrorCode::no_target: return "noTarget";
         case ErrorCode::too_many: return "tooMany";

@@ -15,6 +15,8 @@ ServerContext::ServerContext(const config::Config& config, Store& store)
       store(store),
       tokens(store),
       tenants(store, roleCatalogueOf(config)),
+      users(store),
+      groups(store),
       accessLog(std::cout, config.log.accessLog) {}
 
 }  // namespace muster::daemon

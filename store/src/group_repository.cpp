@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "query_sql.hpp"
 #include "repositories.hpp"
 #include "sql_errors.hpp"
 #include "sql_statement.hpp"
@@ -181,15 +182,16 @@ void checkMembersInTenant(soci::session& sql, const Group& group) {
 }
 
 Id insertGroupRow(soci::session& sql, GroupRow& row, const Group& group) {
-    Id id = 0;
+    Id id = allocateResourceId(sql, row.tenantId, "group");
     try {
-        sql << "INSERT INTO groups (tenant_id, display_name, display_name_norm, external_id, "
-               "productive_hours_goal, version, created_at, updated_at) VALUES (:tenant_id, "
+        sql << "INSERT INTO groups (id, tenant_id, display_name, display_name_norm, external_id, "
+               "productive_hours_goal, version, created_at, updated_at) VALUES (:id, :tenant_id, "
                ":display_name, :display_name_norm, :external_id, :goal, :version, :created_at, "
-               ":updated_at) RETURNING id",
-            soci::use(row.tenantId), soci::use(row.displayName), soci::use(row.displayNameNorm),
-            soci::use(row.externalId), soci::use(row.goal, row.goalInd), soci::use(row.version),
-            soci::use(row.createdAt), soci::use(row.updatedAt), soci::into(id);
+               ":updated_at)",
+            soci::use(id), soci::use(row.tenantId), soci::use(row.displayName),
+            soci::use(row.displayNameNorm), soci::use(row.externalId),
+            soci::use(row.goal, row.goalInd), soci::use(row.version), soci::use(row.createdAt),
+            soci::use(row.updatedAt);
     } catch (const soci::soci_error& error) {
         rethrowGroupConflict(error, group);
     }
@@ -210,15 +212,26 @@ void updateGroupRow(soci::session& sql, GroupRow& row, const Group& group) {
     }
 }
 
-void insertMember(soci::session& sql, const Group& group, const GroupMember& member) {
-    Id tenantId = group.tenantId, groupId = group.id;
+// Adding a member that is already there changes nothing (ON CONFLICT DO
+// NOTHING on the unique member indexes).
+void insertMember(soci::session& sql, Id tenantId, Id groupId, const GroupMember& member) {
     Id userId = member.id, memberGroupId = member.id;
     soci::indicator userInd = member.kind == GroupMember::Kind::user ? soci::i_ok : soci::i_null;
     soci::indicator groupInd = userInd == soci::i_ok ? soci::i_null : soci::i_ok;
     sql << "INSERT INTO group_members (tenant_id, group_id, member_user_id, member_group_id) "
-           "VALUES (:tenant_id, :group_id, :member_user_id, :member_group_id)",
+           "VALUES (:tenant_id, :group_id, :member_user_id, :member_group_id) "
+           "ON CONFLICT DO NOTHING",
         soci::use(tenantId), soci::use(groupId), soci::use(userId, userInd),
         soci::use(memberGroupId, groupInd);
+}
+
+void deleteMember(soci::session& sql, Id tenantId, Id groupId, const GroupMember& member) {
+    Id memberId = member.id;
+    const std::string column =
+        member.kind == GroupMember::Kind::user ? "member_user_id" : "member_group_id";
+    sql << "DELETE FROM group_members WHERE tenant_id = :tenant_id AND group_id = :group_id "
+           "AND " + column + " = :member_id",
+        soci::use(tenantId), soci::use(groupId), soci::use(memberId);
 }
 
 void replaceMembers(soci::session& sql, const Group& group) {
@@ -231,7 +244,7 @@ void replaceMembers(soci::session& sql, const Group& group) {
         auto key = std::make_pair(member.kind, member.id);
         if (std::find(written.begin(), written.end(), key) != written.end()) continue;
         written.push_back(key);
-        insertMember(sql, group, member);
+        insertMember(sql, tenantId, groupId, member);
     }
 }
 
@@ -328,6 +341,75 @@ Page<Group> SqlGroupRepository::list(Id tenantId, const PageRequest& page, bool 
             result.items.push_back(completeGroup(sql_, std::move(group), withMembers));
         }
         return result;
+    });
+}
+
+Page<Group> SqlGroupRepository::query(Id tenantId, const query::ListQuery& query) {
+    return translateErrors([&] {
+        IdPage ids = queryIds(sql_, QueryTable::groups, tenantId, query);
+        Page<Group> page;
+        page.totalResults = ids.totalResults;
+        page.nextCursor = ids.nextCursor;
+        for (Id id : ids.ids) {
+            if (auto group = findById(tenantId, id, query.withMembers)) page.items.push_back(*group);
+        }
+        return page;
+    });
+}
+
+void SqlGroupRepository::addMembers(Id tenantId, Id groupId,
+                                    const std::vector<GroupMember>& members) {
+    translateErrors([&] {
+        for (const GroupMember& member : members) insertMember(sql_, tenantId, groupId, member);
+    });
+}
+
+void SqlGroupRepository::removeMembers(Id tenantId, Id groupId,
+                                       const std::vector<GroupMember>& members) {
+    translateErrors([&] {
+        for (const GroupMember& member : members) deleteMember(sql_, tenantId, groupId, member);
+    });
+}
+
+void SqlGroupRepository::removeAllMembers(Id tenantId, Id groupId) {
+    translateErrors([&] {
+        sql_ << "DELETE FROM group_members WHERE tenant_id = :tenant_id AND group_id = :group_id",
+            soci::use(tenantId), soci::use(groupId);
+    });
+}
+
+std::vector<Id> SqlGroupRepository::memberGroupIds(Id tenantId, Id groupId) {
+    return translateErrors([&] {
+        SqlStatement st(sql_,
+                        "SELECT member_group_id FROM group_members WHERE tenant_id = :tenant_id "
+                        "AND group_id = :group_id AND member_group_id IS NOT NULL");
+        Id member = 0;
+        st.into(member);
+        st.use(tenantId);
+        st.use(groupId);
+        std::vector<Id> ids;
+        for (bool more = st.execute(); more; more = st.fetchNext()) ids.push_back(member);
+        return ids;
+    });
+}
+
+std::optional<GroupMember::Kind> SqlGroupRepository::kindOfResource(Id tenantId, Id id) {
+    return translateErrors([&]() -> std::optional<GroupMember::Kind> {
+        if (existsInTenant(sql_, "users", tenantId, id)) return GroupMember::Kind::user;
+        if (existsInTenant(sql_, "groups", tenantId, id)) return GroupMember::Kind::group;
+        return std::nullopt;
+    });
+}
+
+Group SqlGroupRepository::touch(const Group& group) {
+    return translateErrors([&] {
+        std::int64_t version = storedVersionOf(sql_, group.tenantId, group.id);
+        checkDisplayNameUnique(sql_, group);
+        GroupRow row = rowOf(group);
+        row.version = version + 1;
+        row.updatedAt = nowMillis();
+        updateGroupRow(sql_, row, group);
+        return *findById(group.tenantId, group.id, false);
     });
 }
 

@@ -171,6 +171,27 @@ Migration initialSchema() {
         }};
 }
 
+// Migration 2: users and groups share one id space, so that a group member
+// given only by id (as Entra ID sends it) is unambiguously a user or a group.
+// resource_ids hands out the ids; existing rows keep theirs.
+Migration sharedResourceIds() {
+    return {2,
+            "one id space for users and groups",
+            {
+                R"(CREATE TABLE resource_ids (
+            id {{id_pk}},
+            tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+            kind TEXT NOT NULL))",
+                "INSERT INTO resource_ids (id, tenant_id, kind) "
+                "SELECT id, tenant_id, 'user' FROM users",
+                "INSERT INTO resource_ids (id, tenant_id, kind) SELECT id, tenant_id, 'group' "
+                "FROM groups WHERE id NOT IN (SELECT id FROM resource_ids)",
+                // SQLite's AUTOINCREMENT follows explicit ids by itself.
+                "{{postgresql}}SELECT setval(pg_get_serial_sequence('resource_ids', 'id'), "
+                "(SELECT COALESCE(MAX(id), 0) + 1 FROM resource_ids), false)",
+            }};
+}
+
 // Arbitrary, fixed key for pg_advisory_xact_lock: serialises migrations of
 // several daemons starting against the same database.
 constexpr long long kMigrationLockKey = 0x6d75737465720001LL;  // "muster" + 1
@@ -209,7 +230,8 @@ bool applyOne(soci::session& sql, Backend backend, const Migration& migration) {
             return false;
         }
         for (const std::string& statement : migration.statements) {
-            sql << sqlFor(backend, statement);
+            const std::string text = sqlFor(backend, statement);
+            if (!text.empty()) sql << text;
         }
         int version = migration.version;
         Timestamp now = nowMillis();
@@ -240,11 +262,16 @@ bool migrationsTableExists(soci::session& sql, Backend backend) {
 }  // namespace
 
 const std::vector<Migration>& allMigrations() {
-    static const std::vector<Migration> migrations = {initialSchema()};
+    static const std::vector<Migration> migrations = {initialSchema(), sharedResourceIds()};
     return migrations;
 }
 
 std::string sqlFor(Backend backend, const std::string& statement) {
+    static const std::string postgresqlOnly = "{{postgresql}}";
+    if (statement.rfind(postgresqlOnly, 0) == 0) {
+        return backend == Backend::postgresql ? statement.substr(postgresqlOnly.size())
+                                              : std::string();
+    }
     static const std::string placeholder = "{{id_pk}}";
     // AUTOINCREMENT (not plain rowid) so SQLite never reuses the id of a
     // deleted row, as BIGSERIAL never does: audit events keep pointing at

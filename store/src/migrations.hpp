@@ -19,12 +19,14 @@ struct Migration {
     int version = 0;
     std::string description;
     // Portable SQL; "{{id_pk}}" stands for the backend's auto-increment primary key.
+    // A statement that starts with "{{postgresql}}" runs on PostgreSQL only.
     std::vector<std::string> statements;
 };
 
 const std::vector<Migration>& allMigrations();
 
-// Replaces the placeholders for the backend.
+// Replaces the placeholders for the backend; empty when the statement is not
+// for this backend.
 std::string sqlFor(Backend backend, const std::string& statement);
 
 // SQLite names the columns of a violated unique index ("users.tenant_id,

@@ -44,6 +44,7 @@ class SqlUserRepository final : public UserRepository {
     User update(const User& user) override;
     void remove(Id tenantId, Id id) override;
     Page<User> list(Id tenantId, const PageRequest& page) override;
+    Page<User> query(Id tenantId, const query::ListQuery& query) override;
 
   private:
     soci::session& sql_;
@@ -57,6 +58,13 @@ class SqlGroupRepository final : public GroupRepository {
     Group update(const Group& group) override;
     void remove(Id tenantId, Id id) override;
     Page<Group> list(Id tenantId, const PageRequest& page, bool withMembers) override;
+    Page<Group> query(Id tenantId, const query::ListQuery& query) override;
+    void addMembers(Id tenantId, Id groupId, const std::vector<GroupMember>& members) override;
+    void removeMembers(Id tenantId, Id groupId, const std::vector<GroupMember>& members) override;
+    void removeAllMembers(Id tenantId, Id groupId) override;
+    std::vector<Id> memberGroupIds(Id tenantId, Id groupId) override;
+    std::optional<GroupMember::Kind> kindOfResource(Id tenantId, Id id) override;
+    Group touch(const Group& group) override;
 
   private:
     soci::session& sql_;
@@ -82,5 +90,8 @@ class SqlAuditRepository final : public AuditRepository {
   private:
     soci::session& sql_;
 };
+
+// Users and groups take their ids from one sequence (migration 2).
+Id allocateResourceId(soci::session& sql, Id tenantId, const char* kind);
 
 }  // namespace muster::store

@@ -6,6 +6,7 @@
 #include "sql_errors.hpp"
 #include "sql_statement.hpp"
 #include "sql_text.hpp"
+#include "query_sql.hpp"
 #include "user_rows.hpp"
 
 namespace muster::store {
@@ -27,10 +28,9 @@ std::string selectUsersSql(const std::string& where) {
 }
 
 const std::string& insertUserSql() {
-    static const std::string sql = "INSERT INTO users (tenant_id, " + joinedColumns("") +
-                                   ", version, created_at, updated_at) VALUES (:tenant_id, " +
-                                   joinedColumns(":") +
-                                   ", :version, :created_at, :updated_at) RETURNING id";
+    static const std::string sql = "INSERT INTO users (id, tenant_id, " + joinedColumns("") +
+                                   ", version, created_at, updated_at) VALUES (:id, :tenant_id, " +
+                                   joinedColumns(":") + ", :version, :created_at, :updated_at)";
     return sql;
 }
 
@@ -248,20 +248,20 @@ void checkReferences(soci::session& sql, const User& user) {
 // --- writes ---
 
 Id insertUserRow(soci::session& sql, UserRow& row, const User& user) {
+    row.id = allocateResourceId(sql, row.tenantId, "user");
     SqlStatement st(sql, insertUserSql());
+    st.use(row.id);
     st.use(row.tenantId);
     forEachUserField(row, [&st](const char*, auto&... source) { st.use(source...); });
     st.use(row.version);
     st.use(row.createdAt);
     st.use(row.updatedAt);
-    Id id = 0;
-    st.into(id);
     try {
         st.execute();
     } catch (const soci::soci_error& error) {
         rethrowUserConflict(error, user);
     }
-    return id;
+    return row.id;
 }
 
 void updateUserRow(soci::session& sql, UserRow& row, const User& user) {
@@ -408,6 +408,28 @@ Page<User> SqlUserRepository::list(Id tenantId, const PageRequest& page) {
         for (User& user : users) result.items.push_back(completeUser(sql_, std::move(user)));
         return result;
     });
+}
+
+Page<User> SqlUserRepository::query(Id tenantId, const query::ListQuery& query) {
+    return translateErrors([&] {
+        IdPage ids = queryIds(sql_, QueryTable::users, tenantId, query);
+        Page<User> page;
+        page.totalResults = ids.totalResults;
+        page.nextCursor = ids.nextCursor;
+        for (Id id : ids.ids) {
+            // A user deleted between the two reads is simply left out.
+            if (std::optional<User> user = findById(tenantId, id)) page.items.push_back(*user);
+        }
+        return page;
+    });
+}
+
+Id allocateResourceId(soci::session& sql, Id tenantId, const char* kind) {
+    Id id = 0;
+    std::string kindText = kind;
+    sql << "INSERT INTO resource_ids (tenant_id, kind) VALUES (:tenant_id, :kind) RETURNING id",
+        soci::use(tenantId), soci::use(kindText), soci::into(id);
+    return id;
 }
 
 }  // namespace muster::store

@@ -34,6 +34,10 @@ void registerAllRoutes(ServerContext& context) {
     registerHealthRoutes(context);
     registerTokenRoutes(context);
     registerTenantRoutes(context);
+    registerScimUserRoutes(context);
+    registerScimGroupRoutes(context);
+    registerScimDiscoveryRoutes(context);
+    registerScimBulkRoutes(context);
 }
 
 }  // namespace muster::daemon

@@ -13,6 +13,7 @@ enum class ErrorCode {
     invalid_filter,       // 400: SCIM filter that does not parse or is unsupported
     invalid_path,         // 400: SCIM PATCH path that does not parse or is unsupported
     invalid_syntax,       // 400: request body is not what the endpoint expects
+    invalid_cursor,       // 400: a paging cursor this server did not issue (RFC 9865)
     mutability,           // 400: attempt to change a read-only attribute
     no_target,            // 400: PATCH path that selects nothing where it must
     unauthorized,         // 401: missing or unknown credentials

@@ -51,6 +51,7 @@ struct ListQuery {
     std::int64_t offset = 0;       // 0-based (SCIM startIndex - 1)
     std::int64_t count = 100;      // page size; 0 asks for totalResults only
     std::optional<std::string> cursor;  // opaque, from a previous page's nextCursor
+    bool cursorPaging = false;          // answer with nextCursor when more items follow (RFC 9865)
     bool withMembers = true;       // groups: read members or not at all
 };
 

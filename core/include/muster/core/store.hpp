@@ -13,6 +13,7 @@
 
 #include "muster/core/audit.hpp"
 #include "muster/core/model.hpp"
+#include "muster/core/query.hpp"
 
 namespace muster {
 
@@ -20,6 +21,8 @@ template <typename T>
 struct Page {
     std::vector<T> items;
     std::int64_t totalResults = 0;
+    // Set when the query asked for cursor paging and more items follow.
+    std::optional<std::string> nextCursor;
 };
 
 // Plain offset paging; filters and cursors come with the SCIM list queries.
@@ -63,6 +66,9 @@ public:
     virtual User update(const User& user) = 0;
     virtual void remove(Id tenantId, Id id) = 0;
     virtual Page<User> list(Id tenantId, const PageRequest& page) = 0;
+    // Filtered, sorted, paged list, evaluated by the database (never by
+    // loading every user). Unknown fields throw Error(invalid_filter).
+    virtual Page<User> query(Id tenantId, const query::ListQuery& query) = 0;
 };
 
 class GroupRepository {
@@ -73,6 +79,23 @@ public:
     virtual Group update(const Group& group) = 0;
     virtual void remove(Id tenantId, Id id) = 0;
     virtual Page<Group> list(Id tenantId, const PageRequest& page, bool withMembers) = 0;
+    virtual Page<Group> query(Id tenantId, const query::ListQuery& query) = 0;
+
+    // Membership changes that touch only the members named, so their cost
+    // does not grow with the size of the group. Adding a member twice or
+    // removing a non-member is not an error.
+    virtual void addMembers(Id tenantId, Id groupId, const std::vector<GroupMember>& members) = 0;
+    virtual void removeMembers(Id tenantId, Id groupId,
+                               const std::vector<GroupMember>& members) = 0;
+    virtual void removeAllMembers(Id tenantId, Id groupId) = 0;
+    // Groups that are direct members of groupId.
+    virtual std::vector<Id> memberGroupIds(Id tenantId, Id groupId) = 0;
+    // Users and groups share one id space: whether `id` is a user or a group
+    // of the tenant, std::nullopt when it is neither.
+    virtual std::optional<GroupMember::Kind> kindOfResource(Id tenantId, Id id) = 0;
+    // Writes name, externalId and goal and bumps version and updatedAt,
+    // leaving members and owners alone; returns the group without members.
+    virtual Group touch(const Group& group) = 0;
 };
 
 class RoleRepository {

@@ -22,6 +22,7 @@ struct HttpRequest {
     std::map<std::string, std::string> headers;  // lower-cased names
     std::string body;
     std::string remoteAddress;
+    bool secure = false;  // arrived over HTTPS
     std::map<std::string, std::string> pathParams;  // from the route pattern
     std::optional<Principal> principal;             // set for authenticated routes
 

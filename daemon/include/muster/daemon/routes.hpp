@@ -8,6 +8,10 @@ namespace muster::daemon {
 void registerHealthRoutes(ServerContext& context);
 void registerTokenRoutes(ServerContext& context);
 void registerTenantRoutes(ServerContext& context);
+void registerScimUserRoutes(ServerContext& context);
+void registerScimGroupRoutes(ServerContext& context);
+void registerScimDiscoveryRoutes(ServerContext& context);
+void registerScimBulkRoutes(ServerContext& context);
 
 // All of the above.
 void registerAllRoutes(ServerContext& context);

@@ -5,8 +5,10 @@
 
 #include "muster/auth/token_service.hpp"
 #include "muster/config/config.hpp"
+#include "muster/core/group_service.hpp"
 #include "muster/core/store.hpp"
 #include "muster/core/tenant_service.hpp"
+#include "muster/core/user_service.hpp"
 #include "muster/daemon/access_log.hpp"
 #include "muster/daemon/metrics.hpp"
 #include "muster/daemon/router.hpp"
@@ -22,6 +24,8 @@ struct ServerContext {
     Store& store;
     auth::TokenService tokens;
     TenantService tenants;
+    UserService users;
+    GroupService groups;
     Metrics metrics;
     AccessLog accessLog;
     Router router;

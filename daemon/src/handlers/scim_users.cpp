@@ -1,0 +1,117 @@
+// SCIM /Users (RFC 7644 §3.3–3.6).
+
+#include "muster/core/error.hpp"
+#include "muster/daemon/routes.hpp"
+#include "muster/daemon/scim_support.hpp"
+#include "muster/scim/patch.hpp"
+
+namespace muster::daemon {
+
+namespace {
+
+using nlohmann::json;
+using namespace scim_support;
+
+const scim::ResourceTypeDef& userType() {
+    return scim::SchemaRegistry::instance().resourceType("User");
+}
+
+HttpResponse userResponse(int status, const User& user, const HttpRequest& request) {
+    const json resource = scim::project(scim::userToScim(user, linksOf(request)),
+                                        scim::parseProjection(request.query), userType());
+    return resourceResponse(status, resource, user.version);
+}
+
+HttpResponse createUser(ServerContext& context, HttpRequest& request) {
+    const Principal caller = scimCaller(request);
+    User user = scim::userFromScim(parseBody(request), User{});
+    if (user.identityProvider == "internal") user.identityProvider = "scim";
+    return userResponse(201, context.users.create(caller, user), request);
+}
+
+HttpResponse getUser(ServerContext& context, HttpRequest& request) {
+    const Principal caller = scimCaller(request);
+    const User user = context.users.get(caller, resourceId(request, "user"));
+    if (ifNoneMatchHits(request, user.version)) {
+        HttpResponse notModified = HttpResponse::noContent();
+        notModified.status = 304;
+        notModified.headers.emplace_back("ETag", scim::etagOf(user.version));
+        return notModified;
+    }
+    return userResponse(200, user, request);
+}
+
+HttpResponse listUsers(ServerContext& context, const HttpRequest& request,
+                       const scim::ListRequest& list) {
+    const Principal caller = scimCaller(request);
+    const Page<User> page = context.users.list(caller, list.query);
+    const scim::Links links = linksOf(request);
+    json resources = json::array();
+    for (const User& user : page.items) {
+        resources.push_back(scim::project(scim::userToScim(user, links), list.projection, userType()));
+    }
+    return scimJson(200, listResponse(resources, page.totalResults, list, page.nextCursor));
+}
+
+HttpResponse replaceUser(ServerContext& context, HttpRequest& request) {
+    const Principal caller = scimCaller(request);
+    const User stored = context.users.get(caller, resourceId(request, "user"));
+    const User replaced = scim::userFromScim(parseBody(request), stored);
+    return userResponse(200, context.users.replace(caller, replaced, ifMatchVersion(request)),
+                        request);
+}
+
+HttpResponse patchUser(ServerContext& context, HttpRequest& request) {
+    const Principal caller = scimCaller(request);
+    const auto operations = scim::parsePatchRequest(parseBody(request), context.config.scim.filterMaxDepth);
+    const Id id = resourceId(request, "user");
+    const std::optional<std::int64_t> ifMatch = ifMatchVersion(request);
+    // Without If-Match the patch applies to whatever is current: re-read and
+    // re-apply when another writer got in between (bounded).
+    for (int attempt = 0;; ++attempt) {
+        const User stored = context.users.get(caller, id);
+        const json patched = scim::applyPatch(scim::userToScim(stored, linksOf(request)),
+                                              operations, userType());
+        const User changed = scim::userFromScim(patched, stored);
+        try {
+            const User saved = context.users.replace(caller, changed, ifMatch.value_or(stored.version));
+            return userResponse(200, saved, request);
+        } catch (const Error& error) {
+            if (error.code() != ErrorCode::precondition_failed || ifMatch || attempt >= 3) throw;
+        }
+    }
+}
+
+HttpResponse deleteUser(ServerContext& context, HttpRequest& request) {
+    const Principal caller = scimCaller(request);
+    // The identity provider is authoritative: SCIM deletes whatever the status.
+    context.users.remove(caller, resourceId(request, "user"), DeletePolicy::anyStatus,
+                         ifMatchVersion(request));
+    return HttpResponse::noContent();
+}
+
+}  // namespace
+
+void registerScimUserRoutes(ServerContext& context) {
+    const std::string base = std::string(kScimPrefix) + "/Users";
+    auto& router = context.router;
+    router.add("POST", base, Access::token,
+               [&context](HttpRequest& r) { return createUser(context, r); });
+    router.add("GET", base, Access::token, [&context](HttpRequest& r) {
+        return listUsers(context, r, scim::parseListRequest(r.query, userType(), limitsOf(context.config)));
+    });
+    router.add("POST", base + "/.search", Access::token, [&context](HttpRequest& r) {
+        return listUsers(context, r,
+                         scim::parseSearchRequest(parseBody(r), userType(), limitsOf(context.config)));
+    });
+    router.add("GET", base + "/{id}", Access::token,
+               [&context](HttpRequest& r) { return getUser(context, r); });
+    router.add("PUT", base + "/{id}", Access::token,
+               [&context](HttpRequest& r) { return replaceUser(context, r); });
+    router.add("PATCH", base + "/{id}", Access::token,
+               [&context](HttpRequest& r) { return patchUser(context, r); });
+    router.add("DELETE", base + "/{id}", Access::token,
+               [&context](HttpRequest& r) { return deleteUser(context, r); });
+}
+
+}  // namespace muster::daemon
