@@ -1,7 +1,9 @@
 -- POST /scim/v2/Users with a unique userName per request.
+-- thread_id is a global that setup() gives each wrk thread (a local here
+-- would shadow it, and every thread would post the same names).
 local counter = 0
-local thread_id = 0
 local threads = {}
+thread_id = 0
 
 function setup(thread)
   thread:set("thread_id", #threads)

@@ -2,6 +2,7 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -32,6 +33,19 @@ std::string readBody(Poco::Net::HTTPServerRequest& request, std::int64_t limit) 
         if (static_cast<std::int64_t>(body.size()) > limit) throw BodyTooLarge{};
     }
     return body;
+}
+
+// Reads and drops what is left of an over-limit body, up to a bound, so that a
+// client still sending gets to read the 413 instead of a connection reset.
+void discardRestOfBody(Poco::Net::HTTPServerRequest& request) {
+    constexpr std::int64_t maxDiscardBytes = 16 * 1024 * 1024;
+    if (request.hasContentLength() && request.getContentLength64() > maxDiscardBytes) return;
+    std::istream& in = request.stream();
+    char buffer[16384];
+    std::int64_t discarded = 0;
+    while (discarded < maxDiscardBytes && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
+        discarded += in.gcount();
+    }
 }
 
 HttpRequest toHttpRequest(Poco::Net::HTTPServerRequest& request) {
@@ -105,7 +119,11 @@ void RequestDispatcher::handleRequest(Poco::Net::HTTPServerRequest& request,
         out = errorResponse(413, "request body is larger than the limit of " +
                                      std::to_string(context_.config.listen.maxBodyBytes) +
                                      " bytes (listen.max_body_bytes)");
-        // The rest of the body is still on the wire; don't read it.
+        try {
+            discardRestOfBody(request);
+        } catch (const Poco::Exception&) {
+            // The client gave up; the connection closes below anyway.
+        }
         response.setKeepAlive(false);
     } catch (const Error& error) {
         out = errorResponse(error);
@@ -118,6 +136,10 @@ void RequestDispatcher::handleRequest(Poco::Net::HTTPServerRequest& request,
         std::cerr << "musterd: unexpected error on " << in.method << " " << routeLabel << ": "
                   << error.what() << std::endl;
         out = errorResponse(500, "internal error");
+    }
+    // SCIM clients get SCIM's media type on errors too (RFC 7644 §3.1).
+    if (out.status >= 400 && in.path.rfind("/scim/", 0) == 0) {
+        out.contentType = "application/scim+json";
     }
     send(out, response);
 

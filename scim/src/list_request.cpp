@@ -86,6 +86,7 @@ ListRequest buildListRequest(const RawListParams& raw, const ResourceTypeDef& ty
                         "use either cursor or startIndex paging, not both (RFC 9865)", "cursor");
         }
         request.cursorPaging = true;
+        request.query.cursorPaging = true;
         request.query.offset = 0;
         if (!raw.cursor->empty()) request.query.cursor = *raw.cursor;
     }

@@ -173,6 +173,11 @@ void checkMembersInTenant(soci::session& sql, const Group& group) {
 // --- writes ---
 
 [[noreturn]] void rethrowGroupConflict(const soci::soci_error& error, const Group& group) {
+    if (violatedUniqueIndex(error) == "ux_groups_external_id") {
+        throw Error(ErrorCode::conflict,
+                    "externalId \"" + group.externalId + "\" is already used by another group",
+                    "externalId");
+    }
     if (violatedUniqueIndex(error) == "ux_groups_display_name") {
         throw Error(ErrorCode::conflict,
                     "displayName \"" + group.displayName + "\" is already used by another group",

@@ -176,7 +176,7 @@ Migration initialSchema() {
 // resource_ids hands out the ids; existing rows keep theirs.
 Migration sharedResourceIds() {
     return {2,
-            "one id space for users and groups",
+            "one id space for users and groups; unique externalIds",
             {
                 R"(CREATE TABLE resource_ids (
             id {{id_pk}},
@@ -186,6 +186,12 @@ Migration sharedResourceIds() {
                 "SELECT id, tenant_id, 'user' FROM users",
                 "INSERT INTO resource_ids (id, tenant_id, kind) SELECT id, tenant_id, 'group' "
                 "FROM groups WHERE id NOT IN (SELECT id FROM resource_ids)",
+                // SCIM clients find their resources by externalId, so two users
+                // (or two groups) of a tenant never share one.
+                "CREATE UNIQUE INDEX ux_users_external_id ON users (tenant_id, external_id) "
+                "WHERE external_id <> ''",
+                "CREATE UNIQUE INDEX ux_groups_external_id ON groups (tenant_id, external_id) "
+                "WHERE external_id <> ''",
                 // SQLite's AUTOINCREMENT follows explicit ids by itself.
                 "{{postgresql}}SELECT setval(pg_get_serial_sequence('resource_ids', 'id'), "
                 "(SELECT COALESCE(MAX(id), 0) + 1 FROM resource_ids), false)",
@@ -298,6 +304,8 @@ std::string uniqueIndexForSqliteColumns(std::string_view columns) {
         {"roles.tenant_id, roles.name_norm", "ux_roles_name"},
         {"user_roles.user_id, user_roles.role_id", "pk_user_roles"},
         {"groups.tenant_id, groups.display_name_norm", "ux_groups_display_name"},
+        {"users.tenant_id, users.external_id", "ux_users_external_id"},
+        {"groups.tenant_id, groups.external_id", "ux_groups_external_id"},
         {"group_members.group_id, group_members.member_user_id", "ux_group_members_user"},
         {"group_members.group_id, group_members.member_group_id", "ux_group_members_group"},
         {"group_owners.group_id, group_owners.user_id", "pk_group_owners"},

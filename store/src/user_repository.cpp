@@ -189,6 +189,11 @@ void checkUnique(soci::session& sql, const User& user) {
             throwTaken("displayName \"" + user.displayName + "\"", "displayName", holder);
         }
     }
+    if (!user.externalId.empty()) {  // caseExact (RFC 7643 §3.1)
+        if (auto holder = userHolding(sql, "external_id", user, user.externalId)) {
+            throwTaken("externalId \"" + user.externalId + "\"", "externalId", holder);
+        }
+    }
     checkIdentifiersUnique(sql, user);
 }
 
@@ -201,6 +206,9 @@ void checkUnique(soci::session& sql, const User& user) {
     }
     if (index == "ux_users_display_name") {
         throwTaken("displayName \"" + user.displayName + "\"", "displayName", std::nullopt);
+    }
+    if (index == "ux_users_external_id") {
+        throwTaken("externalId \"" + user.externalId + "\"", "externalId", std::nullopt);
     }
     throw;
 }

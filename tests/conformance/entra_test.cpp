@@ -38,6 +38,8 @@ json entraUser(const std::string& userName, const std::string& email) {
       "roles": []
     })");
     body["userName"] = userName;
+    // Display names are unique per tenant (SPEC U-2); see DuplicateDisplayNameIs409.
+    body["displayName"] = "Kim Test " + userName;
     body["externalId"] = userName + "-object-id";
     body["emails"] = {{{"primary", true}, {"type", "work"}, {"value", email}}};
     return body;

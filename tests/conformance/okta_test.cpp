@@ -27,6 +27,8 @@ json oktaUser(const std::string& userName) {
       "active": true
     })");
     body["userName"] = userName;
+    // Display names are unique per tenant (SPEC U-2).
+    body["displayName"] = "Test User " + userName;
     body["externalId"] = userName + "-okta-id";
     body["emails"] = {{{"primary", true}, {"value", userName}, {"type", "work"}}};
     return body;
@@ -43,7 +45,7 @@ TEST_F(ScimOkta, LookupCreateDeactivateReactivateWithPatch) {
     const std::string id = idOf(created);
     EXPECT_TRUE(attr(created.body, "/password").is_null()) << "passwords are never returned: " << created;
     EXPECT_EQ(attr(created.body, "/locale"), "en-US");
-    EXPECT_EQ(attr(created.body, "/displayName"), "Test User");
+    EXPECT_EQ(attr(created.body, "/displayName"), "Test User " + userName);
 
     ScimResponse found = lookup(userName);
     ASSERT_EQ(totalOf(found.body), 1) << found;

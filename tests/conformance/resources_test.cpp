@@ -128,6 +128,25 @@ TEST_F(ScimResources, DuplicateExternalIdIs409Uniqueness) {
                             "uniqueness"));
 }
 
+TEST_F(ScimResources, DuplicateDisplayNameIs409Uniqueness) {
+    const json shown = {{"displayName", uniqueName("Kim Test")}};
+    ASSERT_FALSE(createUser(userBody(uniqueName("shown-owner"), shown)).empty());
+    ScimResponse second = scim().post("/Users", userBody(uniqueName("shown-second"), shown));
+    EXPECT_TRUE(isScimError(second, 409, "uniqueness"));
+    EXPECT_NE(second.detail().find("displayName"), std::string::npos) << second;
+}
+
+TEST_F(ScimResources, ExternalIdIsFilterableAndFreedByDeletion) {
+    const std::string externalId = uniqueName("ext-free");
+    const std::string id = createUser(userBody(uniqueName("ext-first"), {{"externalId", externalId}}));
+    ASSERT_FALSE(id.empty());
+    ScimResponse found = scim().list("Users", "externalId eq \"" + externalId + "\"");
+    ASSERT_EQ(totalOf(found.body), 1) << found;
+    EXPECT_EQ(attr(found.body, "/Resources/0/id"), id);
+    ASSERT_EQ(scim().remove("/Users/" + id).status, 204);
+    EXPECT_FALSE(createUser(userBody(uniqueName("ext-second"), {{"externalId", externalId}})).empty());
+}
+
 TEST_F(ScimResources, AttributesReturnsOnlyWhatWasAskedPlusAlwaysReturned) {
     const std::string userName = uniqueName("projected");
     const std::string id = createUser(userBody(

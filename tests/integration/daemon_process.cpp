@@ -162,6 +162,10 @@ void DaemonProcess::start(const Options& options) {
                                             std::to_string(port_) + "\n  threads: 8\n" +
                                             options.listenExtra + "store:\n  url: " +
                                             storeUrl + "\n" + options.extraConfig);
+    // A restart in the same directory must not read the previous run's output
+    // before the child has truncated it.
+    fs::remove(workDir_ / "stdout.log");
+    fs::remove(workDir_ / "stderr.log");
     pid_ = spawn({daemonPath().string(), "--config", (workDir_ / "muster.yaml").string()},
                  options.environment, workDir_ / "stdout.log", workDir_ / "stderr.log", workDir_);
     waitUntilListening();

@@ -4,6 +4,7 @@
 // order, and circular references are refused.
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "muster/core/error.hpp"
@@ -36,6 +37,24 @@ void collectReferences(const json& value, std::set<std::string>& out) {
     } else if (value.is_structured()) {
         for (const json& item : value) collectReferences(item, out);
     }
+}
+
+// A path refers to an earlier POST by a segment "bulkId:x" ("/Users/bulkId:x").
+std::optional<std::string> pathReference(const std::string& path) {
+    const std::size_t at = path.find(kBulkIdPrefix);
+    if (at == std::string::npos) return std::nullopt;
+    const std::size_t begin = at + kBulkIdPrefix.size();
+    return path.substr(begin, path.find('/', begin) - begin);
+}
+
+std::string pathWithReference(std::string path,
+                              const std::map<std::string, std::string>& createdIds) {
+    const std::optional<std::string> reference = pathReference(path);
+    if (!reference) return path;
+    auto found = createdIds.find(*reference);
+    if (found == createdIds.end()) return path;
+    const std::size_t at = path.find(kBulkIdPrefix);
+    return path.replace(at, kBulkIdPrefix.size() + reference->size(), found->second);
 }
 
 void replaceReferences(json& value, const std::map<std::string, std::string>& createdIds) {
@@ -90,7 +109,7 @@ std::vector<BulkOperation> parseOperations(const json& body, int maxOperations) 
                         "bulkId");
         }
         collectReferences(item.data, item.references);
-        collectReferences(json(item.path), item.references);
+        if (auto reference = pathReference(item.path)) item.references.insert(*reference);
         parsed.push_back(std::move(item));
     }
     return parsed;
@@ -150,11 +169,9 @@ private:
 
     json execute(BulkOperation& op) {
         replaceReferences(op.data, createdIds_);
-        json path = op.path;
-        replaceReferences(path, createdIds_);
         HttpRequest request;
         request.method = op.method;
-        request.path = std::string(kScimPrefix) + path.get<std::string>();
+        request.path = std::string(kScimPrefix) + pathWithReference(op.path, createdIds_);
         request.headers = outer_.headers;
         request.headers.erase("if-match");
         if (!op.version.empty()) request.headers["if-match"] = op.version;
