@@ -55,7 +55,7 @@ std::vector<Group> selectGroups(soci::session& sql, const std::string& where, Pa
     SqlStatement st(sql,
                     "SELECT id, tenant_id, display_name, external_id, productive_hours_goal, "
                     "version, created_at, updated_at FROM groups " +
-                        where);
+                        where, Reuse::prepared);
     GroupRow row;
     st.into(row.id);
     st.into(row.tenantId);
@@ -76,7 +76,7 @@ void loadUserMembers(soci::session& sql, Group& group) {
     SqlStatement st(sql,
                     "SELECT u.id, u.display_name, u.user_name FROM group_members m "
                     "JOIN users u ON u.id = m.member_user_id "
-                    "WHERE m.tenant_id = :tenant_id AND m.group_id = :group_id ORDER BY u.id");
+                    "WHERE m.tenant_id = :tenant_id AND m.group_id = :group_id ORDER BY u.id", Reuse::prepared);
     GroupMember member;
     member.kind = GroupMember::Kind::user;
     std::string displayName, userName;
@@ -95,7 +95,7 @@ void loadGroupMembers(soci::session& sql, Group& group) {
     SqlStatement st(sql,
                     "SELECT g.id, g.display_name FROM group_members m "
                     "JOIN groups g ON g.id = m.member_group_id "
-                    "WHERE m.tenant_id = :tenant_id AND m.group_id = :group_id ORDER BY g.id");
+                    "WHERE m.tenant_id = :tenant_id AND m.group_id = :group_id ORDER BY g.id", Reuse::prepared);
     GroupMember member;
     member.kind = GroupMember::Kind::group;
     st.into(member.id);
@@ -108,7 +108,7 @@ void loadGroupMembers(soci::session& sql, Group& group) {
 void loadOwners(soci::session& sql, Group& group) {
     SqlStatement st(sql,
                     "SELECT user_id FROM group_owners WHERE tenant_id = :tenant_id "
-                    "AND group_id = :group_id ORDER BY user_id");
+                    "AND group_id = :group_id ORDER BY user_id", Reuse::prepared);
     Id owner = 0;
     st.into(owner);
     st.use(group.tenantId);
@@ -322,7 +322,7 @@ Group SqlGroupRepository::update(const Group& group) {
 void SqlGroupRepository::remove(Id tenantId, Id id) {
     translateErrors([&] {
         // Memberships in both directions and ownerships cascade.
-        SqlStatement st(sql_, "DELETE FROM groups WHERE tenant_id = :tenant_id AND id = :id");
+        SqlStatement st(sql_, "DELETE FROM groups WHERE tenant_id = :tenant_id AND id = :id", Reuse::prepared);
         st.use(tenantId);
         st.use(id);
         st.execute();
@@ -387,7 +387,7 @@ std::vector<Id> SqlGroupRepository::memberGroupIds(Id tenantId, Id groupId) {
     return translateErrors([&] {
         SqlStatement st(sql_,
                         "SELECT member_group_id FROM group_members WHERE tenant_id = :tenant_id "
-                        "AND group_id = :group_id AND member_group_id IS NOT NULL");
+                        "AND group_id = :group_id AND member_group_id IS NOT NULL", Reuse::prepared);
         Id member = 0;
         st.into(member);
         st.use(tenantId);

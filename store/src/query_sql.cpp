@@ -215,6 +215,15 @@ class Compiler {
         if (!collection.empty()) {
             reject("\"" + condition.field + "\" is not part of " + collection);
         }
+        if (std::holds_alternative<std::monostate>(condition.value) &&
+            (condition.op == CompareOp::eq || condition.op == CompareOp::ne)) {
+            // `emails eq null`: no element has a value (a user without emails
+            // has none); `ne null`: some element has one.
+            Condition presence = condition;
+            presence.op = CompareOp::pr;
+            const std::string some = exists(def.collection, comparison(presence, def));
+            return condition.op == CompareOp::eq ? negated(some) : some;
+        }
         if (condition.op == CompareOp::ne) {
             // "no element equals": some element equals, negated.
             Condition equal = condition;
@@ -297,8 +306,13 @@ class Compiler {
         if (text == nullptr) reject("\"" + condition.field + "\" is compared with a string");
         const std::string value = condition.caseExact ? *text : normalized(*text);
         const std::string column = condition.caseExact ? def.column : foldedColumn(def);
-        if (!isSubstring(condition.op)) {
+        if (condition.op == CompareOp::eq) {
             return column + orderingOperator(condition.op) + bindText(value);
+        }
+        if (!isSubstring(condition.op)) {
+            // An absent value ('') is not less than anything, as NULL would not be.
+            return "(" + column + orderingOperator(condition.op) + bindText(value) + " AND " +
+                   present(def) + ")";
         }
         const std::string pattern = likePattern(condition.op, value);
         if (condition.caseExact && backend_ == Backend::sqlite3) {

@@ -1,6 +1,7 @@
 #include "session_pool.hpp"
 
 #include <filesystem>
+#include <mutex>
 
 #include "muster/core/error.hpp"
 
@@ -39,8 +40,23 @@ void configureSqlite(soci::session& sql, int busyTimeoutMs) {
     sql << "PRAGMA synchronous=NORMAL";
 }
 
+// Process-wide SQLite settings, before the library initialises: without
+// memory statistics every allocation of every connection takes one global
+// mutex, which made concurrent readers queue behind each other. Each pooled
+// connection is used by one thread at a time, so SQLite's own per-connection
+// locking is not needed either.
+void configureSqliteLibrary() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // SOCI's header declares the SQLite API inside namespace sqlite_api.
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    });
+}
+
 void openSession(soci::session& sql, const ConnectionTarget& target, int busyTimeoutMs) {
     if (target.backend == Backend::sqlite3) {
+        configureSqliteLibrary();
         sql.open(*soci::factory_sqlite3(), target.connectString);
         configureSqlite(sql, busyTimeoutMs);
     } else {
@@ -77,10 +93,16 @@ SessionPool::SessionPool(const ConnectionTarget& target, std::size_t size, int b
     openAll(target, busyTimeoutMs);
 }
 
+SessionPool::~SessionPool() {
+    for (std::size_t i = 0; i < caches_.size(); ++i) unregisterStatementCache(pool_.at(i));
+}
+
 void SessionPool::openAll(const ConnectionTarget& target, int busyTimeoutMs) {
     for (std::size_t i = 0; i < size_; ++i) {
         try {
             openSession(pool_.at(i), target, busyTimeoutMs);
+            caches_.push_back(std::make_unique<StatementCache>());
+            registerStatementCache(pool_.at(i), *caches_.back());
         } catch (const soci::soci_error& error) {
             throw Error(ErrorCode::unavailable,
                         "cannot connect to " + describe(target) + ": " +
@@ -112,6 +134,8 @@ void executeReconnecting(SessionLease& lease, const std::string& statement) {
     } catch (const soci::soci_error&) {
         if (lease.backend() != Backend::postgresql || sql.is_connected()) throw;
     }
+    // Statements prepared on the dead connection are gone with it.
+    if (StatementCache* cache = statementCacheOf(sql)) cache->clear();
     sql.reconnect();
     sql << statement;
 }

@@ -5,9 +5,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
+#include <vector>
 
 #include "muster/core/store.hpp"
 #include "soci_headers.hpp"
+#include "statement_cache.hpp"
 #include "store_url.hpp"
 
 namespace muster::store {
@@ -37,6 +40,9 @@ class SessionPool {
     // Opens every connection now, so a wrong password fails at start-up, not
     // at the first request. Throws Error(unavailable).
     SessionPool(const ConnectionTarget& target, std::size_t size, int busyTimeoutMs);
+    ~SessionPool();
+    SessionPool(const SessionPool&) = delete;
+    SessionPool& operator=(const SessionPool&) = delete;
 
     // Waits up to `timeout` for a free session; Error(unavailable) after that.
     SessionLease lease(std::chrono::milliseconds timeout);
@@ -51,6 +57,8 @@ class SessionPool {
     Backend backend_;
     std::size_t size_;
     soci::connection_pool pool_;
+    // One per session; declared after pool_ so statements go before sessions.
+    std::vector<std::unique_ptr<StatementCache>> caches_;
     // soci::connection_pool does not say how many sessions are out.
     std::atomic<std::size_t> inUse_{0};
 };

@@ -1,42 +1,48 @@
 #pragma once
 
-// A one-shot SOCI statement whose into/use elements are added one call at a
-// time, for rows too wide to list in a single `sql << ..., into(...)` chain.
+// A SOCI statement whose into/use elements are added one call at a time, for
+// rows too wide to list in a single `sql << ..., into(...)` chain. With
+// Reuse::prepared the statement comes from the session's StatementCache and
+// is only bound and executed here.
 
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "soci_headers.hpp"
+#include "statement_cache.hpp"
 
 namespace muster::store {
 
+enum class Reuse { once, prepared };
+
 class SqlStatement {
   public:
-    SqlStatement(soci::session& sql, std::string query)
-        : statement_(sql), query_(std::move(query)) {}
+    SqlStatement(soci::session& sql, std::string query, Reuse reuse = Reuse::once);
+    ~SqlStatement();
+    SqlStatement(const SqlStatement&) = delete;
+    SqlStatement& operator=(const SqlStatement&) = delete;
 
     // Add targets and sources in the order their columns / placeholders appear.
     template <typename... Target>
     void into(Target&... target) {
-        statement_.exchange(soci::into(target...));
+        statement_->exchange(soci::into(target...));
     }
     template <typename... Source>
     void use(Source&... source) {
-        statement_.exchange(soci::use(source...));
+        statement_->exchange(soci::use(source...));
     }
 
     // Runs the statement; true when a first row landed in the into() targets.
-    bool execute() {
-        statement_.alloc();
-        statement_.prepare(query_, soci::details::st_one_time_query);
-        statement_.define_and_bind();
-        return statement_.execute(true);
-    }
-    bool fetchNext() { return statement_.fetch(); }
-    long long affectedRows() { return statement_.get_affected_rows(); }
+    bool execute();
+    bool fetchNext() { return statement_->fetch(); }
+    long long affectedRows() { return statement_->get_affected_rows(); }
 
   private:
-    soci::statement statement_;
+    std::optional<soci::statement> own_;  // a one-time statement
+    soci::statement* statement_ = nullptr;
+    bool prepared_ = false;  // from the cache: already prepared, rebound each time
+    bool sqlite_ = false;
     std::string query_;
 };
 

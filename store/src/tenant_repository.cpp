@@ -9,7 +9,7 @@ namespace {
 // Runs a SELECT of (id, name, created_at) with optional parameters.
 template <typename... Param>
 std::vector<Tenant> selectTenants(soci::session& sql, const std::string& where, Param&... param) {
-    SqlStatement st(sql, "SELECT id, name, created_at FROM tenants " + where);
+    SqlStatement st(sql, "SELECT id, name, created_at FROM tenants " + where, Reuse::prepared);
     Tenant row;
     st.into(row.id);
     st.into(row.name);

@@ -50,7 +50,7 @@ const std::string& updateUserSql() {
 // Scalar fields only; see completeUser.
 template <typename... Param>
 std::vector<User> selectUsers(soci::session& sql, const std::string& where, Param&... param) {
-    SqlStatement st(sql, selectUsersSql(where));
+    SqlStatement st(sql, selectUsersSql(where), Reuse::prepared);
     UserRow row;
     st.into(row.id);
     st.into(row.tenantId);
@@ -68,7 +68,7 @@ std::vector<Identifier> loadIdentifiers(soci::session& sql, Id tenantId, Id user
     SqlStatement st(sql,
                     "SELECT id, kind, value, logon_domain, any_domain, type, is_primary "
                     "FROM identifiers WHERE tenant_id = :tenant_id AND user_id = :user_id "
-                    "ORDER BY position");
+                    "ORDER BY position", Reuse::prepared);
     Identifier row;
     std::string kind;
     int anyDomain = 0, primary = 0;
@@ -95,7 +95,7 @@ std::vector<std::string> loadRoleNames(soci::session& sql, Id tenantId, Id userI
     SqlStatement st(sql,
                     "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
                     "WHERE ur.tenant_id = :tenant_id AND ur.user_id = :user_id "
-                    "ORDER BY r.rank DESC, r.name_norm");
+                    "ORDER BY r.rank DESC, r.name_norm", Reuse::prepared);
     std::string name;
     st.into(name);
     st.use(tenantId);
@@ -108,7 +108,7 @@ std::vector<std::string> loadRoleNames(soci::session& sql, Id tenantId, Id userI
 std::vector<Id> loadGroupIds(soci::session& sql, Id tenantId, Id userId) {
     SqlStatement st(sql,
                     "SELECT group_id FROM group_members WHERE tenant_id = :tenant_id "
-                    "AND member_user_id = :user_id ORDER BY group_id");
+                    "AND member_user_id = :user_id ORDER BY group_id", Reuse::prepared);
     Id groupId = 0;
     st.into(groupId);
     st.use(tenantId);
@@ -257,7 +257,7 @@ void checkReferences(soci::session& sql, const User& user) {
 
 Id insertUserRow(soci::session& sql, UserRow& row, const User& user) {
     row.id = allocateResourceId(sql, row.tenantId, "user");
-    SqlStatement st(sql, insertUserSql());
+    SqlStatement st(sql, insertUserSql(), Reuse::prepared);
     st.use(row.id);
     st.use(row.tenantId);
     forEachUserField(row, [&st](const char*, auto&... source) { st.use(source...); });
@@ -273,7 +273,7 @@ Id insertUserRow(soci::session& sql, UserRow& row, const User& user) {
 }
 
 void updateUserRow(soci::session& sql, UserRow& row, const User& user) {
-    SqlStatement st(sql, updateUserSql());
+    SqlStatement st(sql, updateUserSql(), Reuse::prepared);
     forEachUserField(row, [&st](const char*, auto&... source) { st.use(source...); });
     st.use(row.version);
     st.use(row.updatedAt);
@@ -393,7 +393,7 @@ void SqlUserRepository::remove(Id tenantId, Id id) {
     translateErrors([&] {
         // Identifiers, roles, memberships and ownerships go with the user
         // (ON DELETE CASCADE); reports keep the manager's reports (SET NULL).
-        SqlStatement st(sql_, "DELETE FROM users WHERE tenant_id = :tenant_id AND id = :id");
+        SqlStatement st(sql_, "DELETE FROM users WHERE tenant_id = :tenant_id AND id = :id", Reuse::prepared);
         st.use(tenantId);
         st.use(id);
         st.execute();

@@ -1,0 +1,40 @@
+#include "sql_statement.hpp"
+
+namespace muster::store {
+
+SqlStatement::SqlStatement(soci::session& sql, std::string query, Reuse reuse)
+    : query_(std::move(query)) {
+    StatementCache* cache = reuse == Reuse::prepared ? statementCacheOf(sql) : nullptr;
+    if (cache != nullptr) {
+        statement_ = &cache->get(sql, query_);
+        prepared_ = true;
+        sqlite_ = sql.get_backend_name() == "sqlite3";
+    } else {
+        own_.emplace(sql);
+        statement_ = &*own_;
+    }
+}
+
+SqlStatement::~SqlStatement() {
+    if (!prepared_) return;
+    // Unbind this call's variables, and end a SELECT that was not read to
+    // its end: an unfinished SQLite statement would keep its read snapshot.
+    statement_->bind_clean_up();
+    if (sqlite_) {
+        // libsoci_sqlite3 exports neither the backend's typeinfo nor reset(),
+        // so reset the SQLite handle it exposes directly.
+        auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement_->get_backend());
+        if (backend->stmt_ != nullptr) sqlite_api::sqlite3_reset(backend->stmt_);
+    }
+}
+
+bool SqlStatement::execute() {
+    if (!prepared_) {
+        statement_->alloc();
+        statement_->prepare(query_, soci::details::st_one_time_query);
+    }
+    statement_->define_and_bind();
+    return statement_->execute(true);
+}
+
+}  // namespace muster::store

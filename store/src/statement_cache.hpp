@@ -1,0 +1,38 @@
+#pragma once
+
+// Prepared statements kept per pooled session, so that a hot query (a user by
+// id, a token by hash) is parsed once per connection instead of on every
+// request. Only fixed query texts are cached; filter queries, whose text
+// depends on the request, are prepared each time.
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "soci_headers.hpp"
+
+namespace muster::store {
+
+class StatementCache {
+  public:
+    // The statement for `query`, prepared on first use. Each session has its
+    // own cache and a session serves one transaction at a time, so no locking.
+    soci::statement& get(soci::session& sql, const std::string& query);
+    // Drops every statement (before the session reconnects or closes).
+    void clear() { statements_.clear(); }
+
+  private:
+    // Beyond this many texts the cache starts over: a bound on memory, far
+    // above the number of fixed queries the repositories use.
+    static constexpr std::size_t maxStatements = 256;
+    std::unordered_map<std::string, std::unique_ptr<soci::statement>> statements_;
+};
+
+// Which cache belongs to a pooled session; the pool registers its sessions
+// when it opens them and unregisters them before it closes them.
+void registerStatementCache(soci::session& sql, StatementCache& cache);
+void unregisterStatementCache(soci::session& sql);
+// Null for a session no pool registered (tests that open their own).
+StatementCache* statementCacheOf(soci::session& sql);
+
+}  // namespace muster::store
