@@ -112,11 +112,20 @@ void TokenService::revoke(const Principal& by, Id tenantId, Id tokenId) {
     event.before = snapshotOf(*token);
     tx->audit().record(event);
     tx->commit();
+    forget(tokenId);
 }
 
 std::optional<Principal> TokenService::authenticate(std::string_view secret) {
     if (secret.empty() || secret.size() > 512) return std::nullopt;
     const std::string hash = sha256Hex(secret);
+    if (std::optional<VerifiedToken> hit = cached(hash)) {
+        recordUse(hit->token);
+        return hit->principal;
+    }
+    return lookUp(hash);
+}
+
+std::optional<Principal> TokenService::lookUp(const std::string& hash) {
     std::optional<ApiToken> token;
     std::optional<Tenant> tenant;
     {
@@ -136,7 +145,32 @@ std::optional<Principal> TokenService::authenticate(std::string_view secret) {
     principal.tokenId = token->id;
     principal.scopes = token->scopes;
     principal.actor.id = "token:" + std::to_string(token->id);
+    remember(hash, {*token, principal, std::chrono::steady_clock::now() + verifiedTokenTtl});
     return principal;
+}
+
+std::optional<TokenService::VerifiedToken> TokenService::cached(const std::string& hash) {
+    std::lock_guard lock(verifiedMutex_);
+    auto found = verified_.find(hash);
+    if (found == verified_.end()) return std::nullopt;
+    if (std::chrono::steady_clock::now() >= found->second.until) {
+        verified_.erase(found);
+        return std::nullopt;
+    }
+    return found->second;
+}
+
+void TokenService::remember(const std::string& hash, const VerifiedToken& verified) {
+    // A bound on memory: more live tokens than this is a fleet, not a cache.
+    constexpr std::size_t maxVerifiedTokens = 10'000;
+    std::lock_guard lock(verifiedMutex_);
+    if (verified_.size() >= maxVerifiedTokens) verified_.clear();
+    verified_[hash] = verified;
+}
+
+void TokenService::forget(Id tokenId) {
+    std::lock_guard lock(verifiedMutex_);
+    std::erase_if(verified_, [tokenId](const auto& entry) { return entry.second.token.id == tokenId; });
 }
 
 void TokenService::recordUse(const ApiToken& token) {

@@ -3,6 +3,7 @@
 // API tokens (SPEC T-2): random secrets shown once, stored as SHA-256 hashes,
 // scoped, bound to one tenant, revocable, with a last-used time.
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -46,12 +47,30 @@ public:
     std::optional<Principal> authenticate(std::string_view secret);
 
 private:
+    // A token that checked out recently, so that a burst of requests with one
+    // token costs one database lookup, not one each. Revocation through this
+    // daemon removes the entry at once; another daemon sharing the store
+    // stops accepting the token within verifiedTokenTtl.
+    struct VerifiedToken {
+        ApiToken token;
+        Principal principal;
+        std::chrono::steady_clock::time_point until;
+    };
+
+    std::optional<Principal> lookUp(const std::string& secretHash);
+    std::optional<VerifiedToken> cached(const std::string& secretHash);
+    void remember(const std::string& secretHash, const VerifiedToken& verified);
+    void forget(Id tokenId);
     void recordUse(const ApiToken& token);
 
     Store& store_;
     std::mutex lastUseMutex_;
     std::unordered_map<Id, Timestamp> lastUseWritten_;
+    std::mutex verifiedMutex_;
+    std::unordered_map<std::string, VerifiedToken> verified_;  // by secret hash
 };
+
+inline constexpr std::chrono::seconds verifiedTokenTtl{5};
 
 // Minimum length of a preset secret: as long as a random one's entropy needs.
 inline constexpr std::size_t minimumSecretLength = 32;
