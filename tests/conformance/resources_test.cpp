@@ -32,6 +32,16 @@ bool hasSchema(const json& resource, const std::string& urn) {
     return schemas.is_array() && std::find(schemas.begin(), schemas.end(), json(urn)) != schemas.end();
 }
 
+// Guards the PostgreSQL run of this suite: it must really be on PostgreSQL.
+TEST_F(ScimResources, RunsOnTheStoreItWasAskedFor) {
+    const char* asked = std::getenv("MUSTER_CONFORMANCE_STORE");
+    const std::string expected =
+        asked != nullptr && std::string_view(asked) == "postgresql" ? "postgresql" : "sqlite3";
+    muster::testing::HttpResult ready = daemon().request("GET", "/readyz");
+    ASSERT_EQ(ready.status, 200) << ready.body;
+    EXPECT_EQ(json::parse(ready.body).value("store", ""), expected) << ready.body;
+}
+
 TEST_F(ScimResources, CreateUserFromRfcExample) {
     ScimResponse created = scim().post("/Users", rfcExampleUser());
     ASSERT_EQ(created.status, 201) << created;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "daemon_process.hpp"
+#include "muster/test/postgres_server.hpp"
 
 namespace muster::conformance {
 
@@ -266,6 +267,7 @@ protected:
         try {
             muster::testing::DaemonProcess::Options options;
             options.extraConfig = extraConfig;
+            if (!chooseStore(options)) return;
             daemon_ = std::make_unique<muster::testing::DaemonProcess>(options);
             scim_ = ScimClient(daemon_.get(), createToken({"scim"}));
             if (scim_.token().empty()) startError_ = "could not create a SCIM token";
@@ -279,9 +281,32 @@ protected:
         daemon_.reset();
         scim_ = ScimClient();
         startError_.clear();
+        skipReason_.clear();
+    }
+
+    // MUSTER_CONFORMANCE_STORE=postgresql runs the suite on a fresh database
+    // of a real PostgreSQL (ctest does so as scim_conformance_postgresql);
+    // the default is a SQLite file. False when there is no store to run on.
+    static bool chooseStore(muster::testing::DaemonProcess::Options& options) {
+        const char* store = std::getenv("MUSTER_CONFORMANCE_STORE");
+        if (store == nullptr || std::string_view(store) != "postgresql") return true;
+        std::string whyMissing;
+        muster::test::PostgresServer* postgres = muster::test::sharedPostgres(&whyMissing);
+        if (postgres == nullptr) {
+            if (muster::test::serversRequired()) {
+                startError_ = "PostgreSQL is required but missing: " + whyMissing;
+            } else {
+                skipReason_ = "PostgreSQL is not installed: " + whyMissing;
+            }
+            return false;
+        }
+        static int databases = 0;
+        options.storeUrl = postgres->createDatabase("conformance_" + std::to_string(++databases));
+        return true;
     }
 
     void SetUp() override {
+        if (!skipReason_.empty()) GTEST_SKIP() << skipReason_;
         ASSERT_TRUE(daemon_ != nullptr) << "musterd did not start: " << startError_;
         ASSERT_FALSE(scim_.token().empty()) << startError_;
     }
@@ -355,6 +380,7 @@ private:
     static inline std::unique_ptr<muster::testing::DaemonProcess> daemon_;
     static inline ScimClient scim_;
     static inline std::string startError_;
+    static inline std::string skipReason_;
 };
 
 // Asserts a SCIM error response: status, error schema, status echoed as a
