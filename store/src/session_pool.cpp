@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "muster/core/error.hpp"
+#include "sql_statement.hpp"
 
 namespace muster::store {
 
@@ -129,7 +130,7 @@ void SessionPool::giveBack(std::size_t position) {
 void executeReconnecting(SessionLease& lease, const std::string& statement) {
     soci::session& sql = lease.session();
     try {
-        sql << statement;
+        SqlStatement(sql, statement, Reuse::prepared).execute();
         return;
     } catch (const soci::soci_error&) {
         if (lease.backend() != Backend::postgresql || sql.is_connected()) throw;

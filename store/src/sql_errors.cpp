@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "migrations.hpp"
+#include "sql_statement.hpp"
 
 namespace muster::store {
 
@@ -66,7 +67,7 @@ Error storeErrorFrom(const soci::soci_error& error) {
 
 void rollbackQuietly(soci::session& sql) noexcept {
     try {
-        sql << "ROLLBACK";
+        SqlStatement(sql, "ROLLBACK", Reuse::prepared).execute();
     } catch (const soci::soci_error&) {
         // Nothing to undo or no connection left; the caller's error matters more.
     } catch (const std::bad_alloc&) {

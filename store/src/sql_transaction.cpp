@@ -1,6 +1,7 @@
 #include "sql_transaction.hpp"
 
 #include "sql_errors.hpp"
+#include "sql_statement.hpp"
 
 namespace muster::store {
 
@@ -35,7 +36,7 @@ SqlTransaction::~SqlTransaction() {
 
 void SqlTransaction::commit() {
     if (!open_) throw Error(ErrorCode::internal, "transaction committed twice");
-    translateErrors([&] { lease_.session() << "COMMIT"; });
+    translateErrors([&] { SqlStatement(lease_.session(), "COMMIT", Reuse::prepared).execute(); });
     open_ = false;
 }
 
