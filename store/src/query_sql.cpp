@@ -493,7 +493,10 @@ void bindAll(SqlStatement& statement, std::deque<BoundValue>& values, std::size_
 }
 
 std::int64_t countMatches(soci::session& sql, const std::string& table, CompiledQuery& compiled) {
-    SqlStatement statement(sql, "SELECT COUNT(*) FROM " + table + " WHERE " + compiled.where);
+    // Filters of one shape compile to one text whatever their values, so the
+    // cache keeps the shapes a client uses (and is bounded against the rest).
+    SqlStatement statement(sql, "SELECT COUNT(*) FROM " + table + " WHERE " + compiled.where,
+                           Reuse::prepared);
     long long total = 0;
     statement.into(total);
     bindAll(statement, compiled.values, compiled.values.size());
@@ -548,7 +551,8 @@ IdPage queryIds(soci::session& sql, QueryTable table, Id tenantId, const query::
     SqlStatement statement(sql, "SELECT " + name + ".id FROM " + name + " WHERE " + where +
                                     " ORDER BY " + compiled.orderBy + " LIMIT :p" +
                                     std::to_string(n - 2) + " OFFSET :p" +
-                                    std::to_string(n - 1));
+                                    std::to_string(n - 1),
+                           Reuse::prepared);
     long long id = 0;
     statement.into(id);
     bindAll(statement, compiled.values, n);

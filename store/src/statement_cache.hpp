@@ -2,8 +2,8 @@
 
 // Prepared statements kept per pooled session, so that a hot query (a user by
 // id, a token by hash) is parsed once per connection instead of on every
-// request. Only fixed query texts are cached; filter queries, whose text
-// depends on the request, are prepared each time.
+// request. Filter queries compile to one text per filter shape (values are
+// bound), so they are cached too; the cache is bounded.
 
 #include <memory>
 #include <string>
