@@ -15,8 +15,8 @@ constexpr Timestamp lastUsedResolutionMillis = 60'000;
 void checkIssuerMayGrant(const Principal& by, const TokenRequest& request) {
     requireScope(by, {TokenScope::operator_, TokenScope::admin});
     if (!by.mayAccessTenant(request.tenantId)) {
-        throw Error(ErrorCode::forbidden, "an admin token may only create tokens for its own tenant",
-                    "tenant");
+        throw Error(ErrorCode::forbidden,
+                    "an admin token may only create tokens for its own tenant", "tenant");
     }
     for (TokenScope scope : request.scopes) {
         if (scope == TokenScope::operator_ && !by.has(TokenScope::operator_)) {
@@ -54,7 +54,8 @@ AuditEvent tokenEvent(const ApiToken& token, const Actor& actor, std::string act
 
 }  // namespace
 
-IssuedToken TokenService::issueIn(Transaction& tx, const Actor& actor, const TokenRequest& request) {
+IssuedToken TokenService::issueIn(Transaction& tx, const Actor& actor,
+                                  const TokenRequest& request) {
     validateRequest(request);
     if (!tx.tenants().findById(request.tenantId)) {
         throw Error(ErrorCode::not_found, "no such tenant", "tenant");
@@ -170,7 +171,8 @@ void TokenService::remember(const std::string& hash, const VerifiedToken& verifi
 
 void TokenService::forget(Id tokenId) {
     std::lock_guard lock(verifiedMutex_);
-    std::erase_if(verified_, [tokenId](const auto& entry) { return entry.second.token.id == tokenId; });
+    std::erase_if(verified_,
+                  [tokenId](const auto& entry) { return entry.second.token.id == tokenId; });
 }
 
 void TokenService::recordUse(const ApiToken& token) {

@@ -55,7 +55,8 @@ std::vector<Group> selectGroups(soci::session& sql, const std::string& where, Pa
     SqlStatement st(sql,
                     "SELECT id, tenant_id, display_name, external_id, productive_hours_goal, "
                     "version, created_at, updated_at FROM groups " +
-                        where, Reuse::prepared);
+                        where,
+                    Reuse::prepared);
     GroupRow row;
     st.into(row.id);
     st.into(row.tenantId);
@@ -76,7 +77,8 @@ void loadUserMembers(soci::session& sql, Group& group) {
     SqlStatement st(sql,
                     "SELECT u.id, u.display_name, u.user_name FROM group_members m "
                     "JOIN users u ON u.id = m.member_user_id "
-                    "WHERE m.tenant_id = :tenant_id AND m.group_id = :group_id ORDER BY u.id", Reuse::prepared);
+                    "WHERE m.tenant_id = :tenant_id AND m.group_id = :group_id ORDER BY u.id",
+                    Reuse::prepared);
     GroupMember member;
     member.kind = GroupMember::Kind::user;
     std::string displayName, userName;
@@ -95,7 +97,8 @@ void loadGroupMembers(soci::session& sql, Group& group) {
     SqlStatement st(sql,
                     "SELECT g.id, g.display_name FROM group_members m "
                     "JOIN groups g ON g.id = m.member_group_id "
-                    "WHERE m.tenant_id = :tenant_id AND m.group_id = :group_id ORDER BY g.id", Reuse::prepared);
+                    "WHERE m.tenant_id = :tenant_id AND m.group_id = :group_id ORDER BY g.id",
+                    Reuse::prepared);
     GroupMember member;
     member.kind = GroupMember::Kind::group;
     st.into(member.id);
@@ -106,14 +109,12 @@ void loadGroupMembers(soci::session& sql, Group& group) {
 }
 
 void loadOwners(soci::session& sql, Group& group) {
-    SqlStatement st(sql,
-                    "SELECT user_id FROM group_owners WHERE tenant_id = :tenant_id "
-                    "AND group_id = :group_id ORDER BY user_id", Reuse::prepared);
-    Id owner = 0;
-    st.into(owner);
-    st.use(group.tenantId);
-    st.use(group.id);
-    for (bool more = st.execute(); more; more = st.fetchNext()) group.ownerIds.push_back(owner);
+    for (Id owner : selectIds(sql,
+                              "SELECT user_id FROM group_owners WHERE tenant_id = :tenant_id "
+                              "AND group_id = :group_id ORDER BY user_id",
+                              group.tenantId, group.id)) {
+        group.ownerIds.push_back(owner);
+    }
 }
 
 // withMembers=false must not touch group_members: listing groups of 100,000
@@ -235,7 +236,8 @@ void deleteMember(soci::session& sql, Id tenantId, Id groupId, const GroupMember
     const std::string column =
         member.kind == GroupMember::Kind::user ? "member_user_id" : "member_group_id";
     sql << "DELETE FROM group_members WHERE tenant_id = :tenant_id AND group_id = :group_id "
-           "AND " + column + " = :member_id",
+           "AND " +
+               column + " = :member_id",
         soci::use(tenantId), soci::use(groupId), soci::use(memberId);
 }
 
@@ -322,7 +324,8 @@ Group SqlGroupRepository::update(const Group& group) {
 void SqlGroupRepository::remove(Id tenantId, Id id) {
     translateErrors([&] {
         // Memberships in both directions and ownerships cascade.
-        SqlStatement st(sql_, "DELETE FROM groups WHERE tenant_id = :tenant_id AND id = :id", Reuse::prepared);
+        SqlStatement st(sql_, "DELETE FROM groups WHERE tenant_id = :tenant_id AND id = :id",
+                        Reuse::prepared);
         st.use(tenantId);
         st.use(id);
         st.execute();
@@ -356,7 +359,8 @@ Page<Group> SqlGroupRepository::query(Id tenantId, const query::ListQuery& query
         page.totalResults = ids.totalResults;
         page.nextCursor = ids.nextCursor;
         for (Id id : ids.ids) {
-            if (auto group = findById(tenantId, id, query.withMembers)) page.items.push_back(*group);
+            if (auto group = findById(tenantId, id, query.withMembers))
+                page.items.push_back(*group);
         }
         return page;
     });
@@ -385,16 +389,10 @@ void SqlGroupRepository::removeAllMembers(Id tenantId, Id groupId) {
 
 std::vector<Id> SqlGroupRepository::memberGroupIds(Id tenantId, Id groupId) {
     return translateErrors([&] {
-        SqlStatement st(sql_,
-                        "SELECT member_group_id FROM group_members WHERE tenant_id = :tenant_id "
-                        "AND group_id = :group_id AND member_group_id IS NOT NULL", Reuse::prepared);
-        Id member = 0;
-        st.into(member);
-        st.use(tenantId);
-        st.use(groupId);
-        std::vector<Id> ids;
-        for (bool more = st.execute(); more; more = st.fetchNext()) ids.push_back(member);
-        return ids;
+        return selectIds(sql_,
+                         "SELECT member_group_id FROM group_members WHERE tenant_id = :tenant_id "
+                         "AND group_id = :group_id AND member_group_id IS NOT NULL",
+                         tenantId, groupId);
     });
 }
 

@@ -93,13 +93,10 @@ const TableDef& usersTable() {
             {"roles", {"r.name", "r.name_norm", Storage::text, "roles"}},
         },
         {
-            {"emails",
-             {"identifiers em", "em.user_id = users.id AND em.kind = 'email'"}},
-            {"identifiers",
-             {"identifiers idf", "idf.user_id = users.id AND idf.kind <> 'email'"}},
+            {"emails", {"identifiers em", "em.user_id = users.id AND em.kind = 'email'"}},
+            {"identifiers", {"identifiers idf", "idf.user_id = users.id AND idf.kind <> 'email'"}},
             {"groups", {"group_members gm", "gm.member_user_id = users.id"}},
-            {"roles",
-             {"user_roles ur JOIN roles r ON r.id = ur.role_id", "ur.user_id = users.id"}},
+            {"roles", {"user_roles ur JOIN roles r ON r.id = ur.role_id", "ur.user_id = users.id"}},
         }};
     return table;
 }
@@ -111,8 +108,7 @@ const TableDef& groupsTable() {
         {
             {"id", {"groups.id", "", Storage::integer, ""}},
             {"externalId", {"groups.external_id", "", Storage::text, ""}},
-            {"displayName",
-             {"groups.display_name", "groups.display_name_norm", Storage::text, ""}},
+            {"displayName", {"groups.display_name", "groups.display_name_norm", Storage::text, ""}},
             {"meta.created", {"groups.created_at", "", Storage::timestamp, ""}},
             {"meta.lastModified", {"groups.updated_at", "", Storage::timestamp, ""}},
             {"members.value",
@@ -194,14 +190,12 @@ class Compiler {
 
     std::string exists(const std::string& collection, const std::string& inner) const {
         const CollectionDef& def = table_.collections.at(collection);
-        return "EXISTS (SELECT 1 FROM " + def.from + " WHERE " + def.link + " AND (" + inner +
-               "))";
+        return "EXISTS (SELECT 1 FROM " + def.from + " WHERE " + def.link + " AND (" + inner + "))";
     }
 
     std::string within(const Condition& condition) {
         if (table_.collections.count(condition.field) == 0) {
-            reject("\"" + condition.field + "[...]\" cannot be used in filters of " +
-                   table_.table);
+            reject("\"" + condition.field + "[...]\" cannot be used in filters of " + table_.table);
         }
         if (condition.children.size() != 1 || !condition.children[0]) reject("empty value path");
         return exists(condition.field, this->condition(*condition.children[0], condition.field));
@@ -460,8 +454,8 @@ Cursor decodeCursor(const std::string& text) {
         if (error != std::errc() || end != text.data() + text.size()) value = -1;
     }
     if (value < 0) {
-        throw Error(ErrorCode::invalid_cursor, "cursor \"" + text.substr(0, 64) +
-                                                   "\" was not issued by this server",
+        throw Error(ErrorCode::invalid_cursor,
+                    "cursor \"" + text.substr(0, 64) + "\" was not issued by this server",
                     "cursor");
     }
     cursor.kind = text[0] == 'a' ? Cursor::Kind::afterId : Cursor::Kind::offset;
@@ -548,10 +542,10 @@ IdPage queryIds(soci::session& sql, QueryTable table, Id tenantId, const query::
     compiled.values.push_back({BoundValue::Kind::integer, {}, count + 1, 0});
     compiled.values.push_back({BoundValue::Kind::integer, {}, start.offset, 0});
     const std::size_t n = compiled.values.size();
-    SqlStatement statement(sql, "SELECT " + name + ".id FROM " + name + " WHERE " + where +
-                                    " ORDER BY " + compiled.orderBy + " LIMIT :p" +
-                                    std::to_string(n - 2) + " OFFSET :p" +
-                                    std::to_string(n - 1),
+    SqlStatement statement(sql,
+                           "SELECT " + name + ".id FROM " + name + " WHERE " + where +
+                               " ORDER BY " + compiled.orderBy + " LIMIT :p" +
+                               std::to_string(n - 2) + " OFFSET :p" + std::to_string(n - 1),
                            Reuse::prepared);
     long long id = 0;
     statement.into(id);
@@ -562,10 +556,9 @@ IdPage queryIds(soci::session& sql, QueryTable table, Id tenantId, const query::
     if (static_cast<long long>(page.ids.size()) > count) {
         page.ids.resize(static_cast<std::size_t>(count));
         if (query.cursorPaging) {
-            page.nextCursor =
-                start.afterId || !query.sort
-                    ? encodeCursor({Cursor::Kind::afterId, page.ids.back()})
-                    : encodeCursor({Cursor::Kind::offset, start.offset + count});
+            page.nextCursor = start.afterId || !query.sort
+                                  ? encodeCursor({Cursor::Kind::afterId, page.ids.back()})
+                                  : encodeCursor({Cursor::Kind::offset, start.offset + count});
         }
     }
     return page;

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "muster/core/query.hpp"
 #include "muster/core/model.hpp"
+#include "muster/core/query.hpp"
 #include "soci_headers.hpp"
 #include "store_url.hpp"
 

@@ -37,4 +37,15 @@ bool SqlStatement::execute() {
     return statement_->execute(true);
 }
 
+std::vector<Id> selectIds(soci::session& sql, const std::string& query, Id tenantId, Id ownerId) {
+    SqlStatement st(sql, query, Reuse::prepared);
+    Id id = 0;
+    st.into(id);
+    st.use(tenantId);
+    st.use(ownerId);
+    std::vector<Id> ids;
+    for (bool more = st.execute(); more; more = st.fetchNext()) ids.push_back(id);
+    return ids;
+}
+
 }  // namespace muster::store

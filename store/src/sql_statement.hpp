@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "muster/core/model.hpp"
 #include "soci_headers.hpp"
 #include "statement_cache.hpp"
 
@@ -45,5 +47,10 @@ class SqlStatement {
     bool sqlite_ = false;
     std::string query_;
 };
+
+// Runs a prepared SELECT of one id column whose two placeholders are the
+// tenant and the id of the row the ids belong to (a user's groups, a group's
+// owners, ...).
+std::vector<Id> selectIds(soci::session& sql, const std::string& query, Id tenantId, Id ownerId);
 
 }  // namespace muster::store

@@ -2,11 +2,11 @@
 #include <set>
 #include <tuple>
 
+#include "query_sql.hpp"
 #include "repositories.hpp"
 #include "sql_errors.hpp"
 #include "sql_statement.hpp"
 #include "sql_text.hpp"
-#include "query_sql.hpp"
 #include "user_rows.hpp"
 
 namespace muster::store {
@@ -68,7 +68,8 @@ std::vector<Identifier> loadIdentifiers(soci::session& sql, Id tenantId, Id user
     SqlStatement st(sql,
                     "SELECT id, kind, value, logon_domain, any_domain, type, is_primary "
                     "FROM identifiers WHERE tenant_id = :tenant_id AND user_id = :user_id "
-                    "ORDER BY position", Reuse::prepared);
+                    "ORDER BY position",
+                    Reuse::prepared);
     Identifier row;
     std::string kind;
     int anyDomain = 0, primary = 0;
@@ -95,7 +96,8 @@ std::vector<std::string> loadRoleNames(soci::session& sql, Id tenantId, Id userI
     SqlStatement st(sql,
                     "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
                     "WHERE ur.tenant_id = :tenant_id AND ur.user_id = :user_id "
-                    "ORDER BY r.rank DESC, r.name_norm", Reuse::prepared);
+                    "ORDER BY r.rank DESC, r.name_norm",
+                    Reuse::prepared);
     std::string name;
     st.into(name);
     st.use(tenantId);
@@ -106,16 +108,10 @@ std::vector<std::string> loadRoleNames(soci::session& sql, Id tenantId, Id userI
 }
 
 std::vector<Id> loadGroupIds(soci::session& sql, Id tenantId, Id userId) {
-    SqlStatement st(sql,
-                    "SELECT group_id FROM group_members WHERE tenant_id = :tenant_id "
-                    "AND member_user_id = :user_id ORDER BY group_id", Reuse::prepared);
-    Id groupId = 0;
-    st.into(groupId);
-    st.use(tenantId);
-    st.use(userId);
-    std::vector<Id> ids;
-    for (bool more = st.execute(); more; more = st.fetchNext()) ids.push_back(groupId);
-    return ids;
+    return selectIds(sql,
+                     "SELECT group_id FROM group_members WHERE tenant_id = :tenant_id "
+                     "AND member_user_id = :user_id ORDER BY group_id",
+                     tenantId, userId);
 }
 
 User completeUser(soci::session& sql, User user) {
@@ -393,7 +389,8 @@ void SqlUserRepository::remove(Id tenantId, Id id) {
     translateErrors([&] {
         // Identifiers, roles, memberships and ownerships go with the user
         // (ON DELETE CASCADE); reports keep the manager's reports (SET NULL).
-        SqlStatement st(sql_, "DELETE FROM users WHERE tenant_id = :tenant_id AND id = :id", Reuse::prepared);
+        SqlStatement st(sql_, "DELETE FROM users WHERE tenant_id = :tenant_id AND id = :id",
+                        Reuse::prepared);
         st.use(tenantId);
         st.use(id);
         st.execute();

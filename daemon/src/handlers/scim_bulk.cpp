@@ -92,7 +92,8 @@ std::vector<BulkOperation> parseOperations(const json& body, int maxOperations) 
     std::set<std::string> bulkIds;
     for (std::size_t i = 0; i < operations->size(); ++i) {
         const json& op = (*operations)[i];
-        if (!op.is_object()) throw Error(ErrorCode::invalid_syntax, "each operation must be an object");
+        if (!op.is_object())
+            throw Error(ErrorCode::invalid_syntax, "each operation must be an object");
         BulkOperation item;
         item.method = requiredText(op, "method", i);
         std::transform(item.method.begin(), item.method.end(), item.method.begin(), ::toupper);
@@ -127,7 +128,7 @@ json operationResult(const BulkOperation& op, const HttpResponse& response) {
 }
 
 class BulkRun {
-public:
+  public:
     BulkRun(ServerContext& context, const HttpRequest& outer, int failOnErrors)
         : context_(context), outer_(outer), failOnErrors_(failOnErrors) {}
 
@@ -150,8 +151,9 @@ public:
                 out.push_back(results[i]);
             } else if (!stopped()) {
                 out.push_back(operationResult(
-                    operations[i], errorResponse(409, "bulkId reference that cannot be resolved "
-                                                      "(unknown, failed or circular)",
+                    operations[i], errorResponse(409,
+                                                 "bulkId reference that cannot be resolved "
+                                                 "(unknown, failed or circular)",
                                                  "invalidValue")));
                 ++errors_;
             }
@@ -159,7 +161,7 @@ public:
         return out;
     }
 
-private:
+  private:
     bool stopped() const { return failOnErrors_ > 0 && errors_ >= failOnErrors_; }
 
     bool resolvable(const BulkOperation& op) const {
@@ -184,14 +186,16 @@ private:
             ++errors_;
         } else if (!op.bulkId.empty() && op.method == "POST") {
             json created = json::parse(response.body, nullptr, false);
-            if (created.is_object() && created.contains("id")) createdIds_[op.bulkId] = created["id"];
+            if (created.is_object() && created.contains("id"))
+                createdIds_[op.bulkId] = created["id"];
         }
         return operationResult(op, response);
     }
 
     HttpResponse dispatch(HttpRequest& request) {
         Router::Match match = context_.router.match(request.method, request.path);
-        const bool allowed = match.route != nullptr && request.path.find("/Bulk") == std::string::npos;
+        const bool allowed =
+            match.route != nullptr && request.path.find("/Bulk") == std::string::npos;
         if (!allowed) return errorResponse(400, "unsupported bulk operation path", "invalidPath");
         request.pathParams = std::move(match.params);
         try {

@@ -16,42 +16,60 @@ namespace s = muster::scim;
 
 const char* typeName(s::AttributeType type) {
     switch (type) {
-        case s::AttributeType::string: return "string";
-        case s::AttributeType::boolean: return "boolean";
-        case s::AttributeType::decimal: return "decimal";
-        case s::AttributeType::integer: return "integer";
-        case s::AttributeType::dateTime: return "dateTime";
-        case s::AttributeType::reference: return "reference";
-        case s::AttributeType::complex: return "complex";
+        case s::AttributeType::string:
+            return "string";
+        case s::AttributeType::boolean:
+            return "boolean";
+        case s::AttributeType::decimal:
+            return "decimal";
+        case s::AttributeType::integer:
+            return "integer";
+        case s::AttributeType::dateTime:
+            return "dateTime";
+        case s::AttributeType::reference:
+            return "reference";
+        case s::AttributeType::complex:
+            return "complex";
     }
     return "string";
 }
 
 const char* mutabilityName(s::Mutability mutability) {
     switch (mutability) {
-        case s::Mutability::readOnly: return "readOnly";
-        case s::Mutability::readWrite: return "readWrite";
-        case s::Mutability::immutable: return "immutable";
-        case s::Mutability::writeOnly: return "writeOnly";
+        case s::Mutability::readOnly:
+            return "readOnly";
+        case s::Mutability::readWrite:
+            return "readWrite";
+        case s::Mutability::immutable:
+            return "immutable";
+        case s::Mutability::writeOnly:
+            return "writeOnly";
     }
     return "readWrite";
 }
 
 const char* returnedName(s::Returned returned) {
     switch (returned) {
-        case s::Returned::always: return "always";
-        case s::Returned::never: return "never";
-        case s::Returned::byDefault: return "default";
-        case s::Returned::request: return "request";
+        case s::Returned::always:
+            return "always";
+        case s::Returned::never:
+            return "never";
+        case s::Returned::byDefault:
+            return "default";
+        case s::Returned::request:
+            return "request";
     }
     return "default";
 }
 
 const char* uniquenessName(s::Uniqueness uniqueness) {
     switch (uniqueness) {
-        case s::Uniqueness::none: return "none";
-        case s::Uniqueness::server: return "server";
-        case s::Uniqueness::global: return "global";
+        case s::Uniqueness::none:
+            return "none";
+        case s::Uniqueness::server:
+            return "server";
+        case s::Uniqueness::global:
+            return "global";
     }
     return "none";
 }
@@ -89,7 +107,8 @@ json schemaJson(const s::SchemaDef& schema, const s::Links& links) {
             {"name", schema.name},
             {"description", schema.description},
             {"attributes", attributes},
-            {"meta", {{"resourceType", "Schema"}, {"location", links.baseUrl + "/Schemas/" + schema.id}}}};
+            {"meta",
+             {{"resourceType", "Schema"}, {"location", links.baseUrl + "/Schemas/" + schema.id}}}};
 }
 
 json resourceTypeJson(const s::ResourceTypeDef& type, const s::Links& links) {
@@ -111,34 +130,34 @@ json resourceTypeJson(const s::ResourceTypeDef& type, const s::Links& links) {
 }
 
 json serviceProviderConfig(const config::ScimConfig& scim, const s::Links& links) {
-    return {
-        {"schemas", {"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"}},
-        {"documentationUri", "https://github.com/muster/muster/blob/main/docs/scim.md"},
-        {"patch", {{"supported", true}}},
-        {"bulk",
-         {{"supported", true},
-          {"maxOperations", scim.bulkMaxOperations},
-          {"maxPayloadSize", scim.bulkMaxPayloadBytes}}},
-        {"filter", {{"supported", true}, {"maxResults", scim.maxResults}}},
-        {"changePassword", {{"supported", false}}},
-        {"sort", {{"supported", true}}},
-        {"etag", {{"supported", true}}},
-        // RFC 9865
-        {"pagination",
-         {{"cursor", true},
-          {"index", true},
-          {"defaultPaginationMethod", "index"},
-          {"defaultPageSize", scim.defaultCount},
-          {"maxPageSize", scim.maxResults}}},
-        {"authenticationSchemes",
-         {{{"type", "oauthbearertoken"},
-           {"name", "Bearer token"},
-           {"description", "A Muster API token with the scim scope, sent as "
-                           "'Authorization: Bearer <token>'."},
-           {"primary", true}}}},
-        {"meta",
-         {{"resourceType", "ServiceProviderConfig"},
-          {"location", links.baseUrl + "/ServiceProviderConfig"}}}};
+    return {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"}},
+            {"documentationUri", "https://github.com/muster/muster/blob/main/docs/scim.md"},
+            {"patch", {{"supported", true}}},
+            {"bulk",
+             {{"supported", true},
+              {"maxOperations", scim.bulkMaxOperations},
+              {"maxPayloadSize", scim.bulkMaxPayloadBytes}}},
+            {"filter", {{"supported", true}, {"maxResults", scim.maxResults}}},
+            {"changePassword", {{"supported", false}}},
+            {"sort", {{"supported", true}}},
+            {"etag", {{"supported", true}}},
+            // RFC 9865
+            {"pagination",
+             {{"cursor", true},
+              {"index", true},
+              {"defaultPaginationMethod", "index"},
+              {"defaultPageSize", scim.defaultCount},
+              {"maxPageSize", scim.maxResults}}},
+            {"authenticationSchemes",
+             {{{"type", "oauthbearertoken"},
+               {"name", "Bearer token"},
+               {"description",
+                "A Muster API token with the scim scope, sent as "
+                "'Authorization: Bearer <token>'."},
+               {"primary", true}}}},
+            {"meta",
+             {{"resourceType", "ServiceProviderConfig"},
+              {"location", links.baseUrl + "/ServiceProviderConfig"}}}};
 }
 
 json listOf(const json& resources) {
@@ -184,7 +203,8 @@ void registerScimDiscoveryRoutes(ServerContext& context) {
     router.add("GET", base + "/ResourceTypes/{id}", Access::token, [&registry](HttpRequest& r) {
         scimCaller(r);
         for (const s::ResourceTypeDef& type : registry.resourceTypes()) {
-            if (type.id == r.pathParam("id")) return scimJson(200, resourceTypeJson(type, linksOf(r)));
+            if (type.id == r.pathParam("id"))
+                return scimJson(200, resourceTypeJson(type, linksOf(r)));
         }
         throw Error(ErrorCode::not_found, "no resource type " + r.pathParam("id"));
     });
@@ -192,7 +212,8 @@ void registerScimDiscoveryRoutes(ServerContext& context) {
     for (const char* method : {"GET", "PUT", "PATCH", "DELETE", "POST"}) {
         router.add(method, base + "/Me", Access::token, [](HttpRequest& r) {
             scimCaller(r);
-            return errorResponse(501, "/Me needs a session-authenticated user; API tokens have no user");
+            return errorResponse(501,
+                                 "/Me needs a session-authenticated user; API tokens have no user");
         });
     }
 }

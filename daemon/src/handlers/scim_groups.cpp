@@ -49,19 +49,15 @@ HttpResponse createGroup(ServerContext& context, HttpRequest& request) {
     group.members = membersOf(body);
     const Group created = context.groups.create(caller, group);
     const scim::Projection projection = scim::parseProjection(request.query);
-    return groupResponse(201, readGroup(context, caller, created.id, projection), request, projection);
+    return groupResponse(201, readGroup(context, caller, created.id, projection), request,
+                         projection);
 }
 
 HttpResponse getGroup(ServerContext& context, HttpRequest& request) {
     const Principal caller = scimCaller(request);
     const scim::Projection projection = scim::parseProjection(request.query);
     const Group group = readGroup(context, caller, resourceId(request, "group"), projection);
-    if (ifNoneMatchHits(request, group.version)) {
-        HttpResponse notModified = HttpResponse::noContent();
-        notModified.status = 304;
-        notModified.headers.emplace_back("ETag", scim::etagOf(group.version));
-        return notModified;
-    }
+    if (ifNoneMatchHits(request, group.version)) return notModified(group.version);
     return groupResponse(200, group, request, projection);
 }
 
@@ -138,7 +134,8 @@ void registerScimGroupRoutes(ServerContext& context) {
     });
     router.add("POST", base + "/.search", Access::token, [&context](HttpRequest& r) {
         return listGroups(
-            context, r, scim::parseSearchRequest(parseBody(r), groupType(), limitsOf(context.config)));
+            context, r,
+            scim::parseSearchRequest(parseBody(r), groupType(), limitsOf(context.config)));
     });
     router.add("GET", base + "/{id}", Access::token,
                [&context](HttpRequest& r) { return getGroup(context, r); });

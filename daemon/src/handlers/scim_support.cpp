@@ -37,7 +37,8 @@ scim::ListLimits limitsOf(const config::Config& config) {
 Id resourceId(const HttpRequest& request, const char* resourceName) {
     const std::string& text = request.pathParam("id");
     std::optional<Id> id = scim::parseId(text);
-    if (!id) throw Error(ErrorCode::not_found, std::string("no ") + resourceName + " with id " + text);
+    if (!id)
+        throw Error(ErrorCode::not_found, std::string("no ") + resourceName + " with id " + text);
     return *id;
 }
 
@@ -75,6 +76,13 @@ bool ifNoneMatchHits(const HttpRequest& request, std::int64_t version) {
         start = comma + 1;
     }
     return false;
+}
+
+HttpResponse notModified(std::int64_t version) {
+    HttpResponse response = HttpResponse::noContent();
+    response.status = 304;
+    response.headers.emplace_back("ETag", scim::etagOf(version));
+    return response;
 }
 
 HttpResponse scimJson(int status, const json& body) {

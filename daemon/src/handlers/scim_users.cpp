@@ -32,12 +32,7 @@ HttpResponse createUser(ServerContext& context, HttpRequest& request) {
 HttpResponse getUser(ServerContext& context, HttpRequest& request) {
     const Principal caller = scimCaller(request);
     const User user = context.users.get(caller, resourceId(request, "user"));
-    if (ifNoneMatchHits(request, user.version)) {
-        HttpResponse notModified = HttpResponse::noContent();
-        notModified.status = 304;
-        notModified.headers.emplace_back("ETag", scim::etagOf(user.version));
-        return notModified;
-    }
+    if (ifNoneMatchHits(request, user.version)) return notModified(user.version);
     return userResponse(200, user, request);
 }
 
@@ -48,7 +43,8 @@ HttpResponse listUsers(ServerContext& context, const HttpRequest& request,
     const scim::Links links = linksOf(request);
     json resources = json::array();
     for (const User& user : page.items) {
-        resources.push_back(scim::project(scim::userToScim(user, links), list.projection, userType()));
+        resources.push_back(
+            scim::project(scim::userToScim(user, links), list.projection, userType()));
     }
     return scimJson(200, listResponse(resources, page.totalResults, list, page.nextCursor));
 }
@@ -63,18 +59,20 @@ HttpResponse replaceUser(ServerContext& context, HttpRequest& request) {
 
 HttpResponse patchUser(ServerContext& context, HttpRequest& request) {
     const Principal caller = scimCaller(request);
-    const auto operations = scim::parsePatchRequest(parseBody(request), context.config.scim.filterMaxDepth);
+    const auto operations =
+        scim::parsePatchRequest(parseBody(request), context.config.scim.filterMaxDepth);
     const Id id = resourceId(request, "user");
     const std::optional<std::int64_t> ifMatch = ifMatchVersion(request);
     // Without If-Match the patch applies to whatever is current: re-read and
     // re-apply when another writer got in between (bounded).
     for (int attempt = 0;; ++attempt) {
         const User stored = context.users.get(caller, id);
-        const json patched = scim::applyPatch(scim::userToScim(stored, linksOf(request)),
-                                              operations, userType());
+        const json patched =
+            scim::applyPatch(scim::userToScim(stored, linksOf(request)), operations, userType());
         const User changed = scim::userFromScim(patched, stored);
         try {
-            const User saved = context.users.replace(caller, changed, ifMatch.value_or(stored.version));
+            const User saved =
+                context.users.replace(caller, changed, ifMatch.value_or(stored.version));
             return userResponse(200, saved, request);
         } catch (const Error& error) {
             if (error.code() != ErrorCode::precondition_failed || ifMatch || attempt >= 3) throw;
@@ -98,11 +96,13 @@ void registerScimUserRoutes(ServerContext& context) {
     router.add("POST", base, Access::token,
                [&context](HttpRequest& r) { return createUser(context, r); });
     router.add("GET", base, Access::token, [&context](HttpRequest& r) {
-        return listUsers(context, r, scim::parseListRequest(r.query, userType(), limitsOf(context.config)));
+        return listUsers(context, r,
+                         scim::parseListRequest(r.query, userType(), limitsOf(context.config)));
     });
     router.add("POST", base + "/.search", Access::token, [&context](HttpRequest& r) {
-        return listUsers(context, r,
-                         scim::parseSearchRequest(parseBody(r), userType(), limitsOf(context.config)));
+        return listUsers(
+            context, r,
+            scim::parseSearchRequest(parseBody(r), userType(), limitsOf(context.config)));
     });
     router.add("GET", base + "/{id}", Access::token,
                [&context](HttpRequest& r) { return getUser(context, r); });

@@ -30,7 +30,7 @@ struct TokenRequest {
 };
 
 class TokenService {
-public:
+  public:
     explicit TokenService(Store& store) : store_(store) {}
 
     // An operator may issue any scope for any tenant; an admin may issue
@@ -46,7 +46,7 @@ public:
     // revoked tokens.
     std::optional<Principal> authenticate(std::string_view secret);
 
-private:
+  private:
     // A token that checked out recently, so that a burst of requests with one
     // token costs one database lookup, not one each. Revocation through this
     // daemon removes the entry at once; another daemon sharing the store

@@ -32,6 +32,8 @@ Id resourceId(const HttpRequest& request, const char* resourceName);
 std::optional<std::int64_t> ifMatchVersion(const HttpRequest& request);
 // If-None-Match lists the current version (or "*"): answer 304.
 bool ifNoneMatchHits(const HttpRequest& request, std::int64_t version);
+// 304 Not Modified with the current ETag.
+HttpResponse notModified(std::int64_t version);
 
 HttpResponse scimJson(int status, const nlohmann::json& body);
 HttpResponse resourceResponse(int status, const nlohmann::json& resource, std::int64_t version);
