@@ -76,6 +76,8 @@ void authenticate(ServerContext& context, HttpRequest& request) {
     if (!secret) throw Error(ErrorCode::unauthorized, "a bearer token is required");
     request.principal = context.tokens.authenticate(*secret);
     if (!request.principal) throw Error(ErrorCode::unauthorized, "the bearer token is not valid");
+    // The admin API unless a handler says otherwise (SCIM: "scim").
+    request.principal->actor.source = "admin";
     request.principal->actor.sourceAddress = request.remoteAddress;
     request.principal->actor.userAgent = request.header("user-agent").value_or("");
 }

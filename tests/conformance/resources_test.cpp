@@ -2,6 +2,7 @@
 // §3.12 (uniqueness errors), with the RFC's own example resource.
 
 #include <algorithm>
+#include <sstream>
 
 #include "scim_client.hpp"
 
@@ -29,7 +30,8 @@ json rfcExampleUser() {
 bool hasSchema(const json& resource, const std::string& urn) {
     if (!resource.contains("schemas")) return false;
     const json schemas = attr(resource, "/schemas");
-    return schemas.is_array() && std::find(schemas.begin(), schemas.end(), json(urn)) != schemas.end();
+    return schemas.is_array() &&
+           std::find(schemas.begin(), schemas.end(), json(urn)) != schemas.end();
 }
 
 // Guards the PostgreSQL run of this suite: it must really be on PostgreSQL.
@@ -42,6 +44,35 @@ TEST_F(ScimResources, RunsOnTheStoreItWasAskedFor) {
     EXPECT_EQ(json::parse(ready.body).value("store", ""), expected) << ready.body;
 }
 
+// SPEC L-1: every SCIM write is audited with the token as actor and source
+// "scim". Read from the SQLite file itself: the audit API comes later.
+TEST_F(ScimResources, EveryWriteIsAuditedAsScimWithTheTokenAsActor) {
+    if (std::getenv("MUSTER_CONFORMANCE_STORE") != nullptr) GTEST_SKIP() << "reads the SQLite file";
+    const std::string id = createUser(userBody(uniqueName("audited")));
+    ASSERT_FALSE(id.empty());
+    ASSERT_EQ(
+        scim()
+            .patch("/Users/" + id,
+                   patchRequest({{{"op", "replace"}, {"path", "title"}, {"value", "Auditor"}}}))
+            .status,
+        200);
+    ASSERT_EQ(scim().remove("/Users/" + id).status, 204);
+    const auto result = muster::testing::runProgram(
+        {"/usr/bin/sqlite3", (daemon().workDir() / "muster.db").string(),
+         "SELECT action || ' ' || source || ' ' || actor FROM audit_events "
+         "WHERE target_type = 'user' AND target_id = " +
+             id + " ORDER BY id"});
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    const std::string prefix = "token:";
+    std::vector<std::string> lines;
+    std::istringstream in(result.out);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    ASSERT_EQ(lines.size(), 3u) << result.out;
+    EXPECT_EQ(lines[0].rfind("user.create scim " + prefix, 0), 0u) << lines[0];
+    EXPECT_EQ(lines[1].rfind("user.update scim " + prefix, 0), 0u) << lines[1];
+    EXPECT_EQ(lines[2].rfind("user.delete scim " + prefix, 0), 0u) << lines[2];
+}
+
 TEST_F(ScimResources, CreateUserFromRfcExample) {
     ScimResponse created = scim().post("/Users", rfcExampleUser());
     ASSERT_EQ(created.status, 201) << created;
@@ -50,7 +81,8 @@ TEST_F(ScimResources, CreateUserFromRfcExample) {
     const json& user = created.body;
     const std::string id = idOf(created);
     ASSERT_FALSE(id.empty()) << created;
-    EXPECT_EQ(id.find_first_not_of("0123456789"), std::string::npos) << "ids are decimal strings: " << id;
+    EXPECT_EQ(id.find_first_not_of("0123456789"), std::string::npos)
+        << "ids are decimal strings: " << id;
     EXPECT_TRUE(hasSchema(user, kUserSchema)) << user.dump();
     EXPECT_EQ(attr(user, "/userName"), "bjensen");
     EXPECT_EQ(attr(user, "/externalId"), "bjensen");
@@ -99,7 +131,8 @@ TEST_F(ScimResources, GetUserById) {
 }
 
 TEST_F(ScimResources, UnknownIdIs404WithErrorBody) {
-    for (const std::string id : {"987654321", "0", "not-a-number", "2819c223-7f76-453a-919d-413861904646"}) {
+    for (const std::string id :
+         {"987654321", "0", "not-a-number", "2819c223-7f76-453a-919d-413861904646"}) {
         ScimResponse missing = scim().get("/Users/" + id);
         EXPECT_TRUE(isScimError(missing, 404)) << "id " << id;
         EXPECT_FALSE(missing.detail().empty()) << missing;
@@ -148,13 +181,15 @@ TEST_F(ScimResources, DuplicateDisplayNameIs409Uniqueness) {
 
 TEST_F(ScimResources, ExternalIdIsFilterableAndFreedByDeletion) {
     const std::string externalId = uniqueName("ext-free");
-    const std::string id = createUser(userBody(uniqueName("ext-first"), {{"externalId", externalId}}));
+    const std::string id =
+        createUser(userBody(uniqueName("ext-first"), {{"externalId", externalId}}));
     ASSERT_FALSE(id.empty());
     ScimResponse found = scim().list("Users", "externalId eq \"" + externalId + "\"");
     ASSERT_EQ(totalOf(found.body), 1) << found;
     EXPECT_EQ(attr(found.body, "/Resources/0/id"), id);
     ASSERT_EQ(scim().remove("/Users/" + id).status, 204);
-    EXPECT_FALSE(createUser(userBody(uniqueName("ext-second"), {{"externalId", externalId}})).empty());
+    EXPECT_FALSE(
+        createUser(userBody(uniqueName("ext-second"), {{"externalId", externalId}})).empty());
 }
 
 TEST_F(ScimResources, AttributesReturnsOnlyWhatWasAskedPlusAlwaysReturned) {
@@ -169,8 +204,8 @@ TEST_F(ScimResources, AttributesReturnsOnlyWhatWasAskedPlusAlwaysReturned) {
         EXPECT_EQ(attr(resource, "/id"), id) << resource.dump();
         EXPECT_EQ(attr(resource, "/userName"), userName) << resource.dump();
         for (auto it = resource.begin(); it != resource.end(); ++it) {
-            EXPECT_TRUE(allowed.count(it.key())) << "unexpected attribute " << it.key() << " in "
-                                                 << resource.dump();
+            EXPECT_TRUE(allowed.count(it.key()))
+                << "unexpected attribute " << it.key() << " in " << resource.dump();
         }
     };
 
@@ -178,7 +213,8 @@ TEST_F(ScimResources, AttributesReturnsOnlyWhatWasAskedPlusAlwaysReturned) {
     ASSERT_EQ(one.status, 200) << one;
     checkOnlyUserName(one.body);
 
-    ScimResponse listed = scim().list("Users", "userName eq \"" + userName + "\"", "attributes=userName");
+    ScimResponse listed =
+        scim().list("Users", "userName eq \"" + userName + "\"", "attributes=userName");
     ASSERT_EQ(listed.status, 200) << listed;
     ASSERT_EQ(resourcesOf(listed.body).size(), 1u) << listed;
     checkOnlyUserName(resourcesOf(listed.body)[0]);
@@ -198,9 +234,9 @@ TEST_F(ScimResources, AttributesSelectsSubAttributes) {
 
 TEST_F(ScimResources, ExcludedAttributesLeavesThemOut) {
     const std::string userName = uniqueName("excluded");
-    const std::string id = createUser(
-        userBody(userName, {{"name", {{"givenName", "Ex"}, {"familyName", "Cluded"}}},
-                            {"emails", {{{"value", userName + "@example.com"}, {"type", "work"}}}}}));
+    const std::string id = createUser(userBody(
+        userName, {{"name", {{"givenName", "Ex"}, {"familyName", "Cluded"}}},
+                   {"emails", {{{"value", userName + "@example.com"}, {"type", "work"}}}}}));
     ASSERT_FALSE(id.empty());
 
     ScimResponse full = scim().get("/Users/" + id);
