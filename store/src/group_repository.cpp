@@ -145,14 +145,6 @@ void checkDisplayNameUnique(soci::session& sql, const Group& group) {
     }
 }
 
-bool existsInTenant(soci::session& sql, const char* table, Id tenantId, Id id) {
-    int count = 0;
-    sql << "SELECT COUNT(*) FROM " + std::string(table) +
-               " WHERE tenant_id = :tenant_id AND id = :id",
-        soci::use(tenantId), soci::use(id), soci::into(count);
-    return count > 0;
-}
-
 void checkMembersInTenant(soci::session& sql, const Group& group) {
     for (const GroupMember& member : group.members) {
         bool isUser = member.kind == GroupMember::Kind::user;

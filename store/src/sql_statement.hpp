@@ -53,4 +53,8 @@ class SqlStatement {
 // owners, ...).
 std::vector<Id> selectIds(soci::session& sql, const std::string& query, Id tenantId, Id ownerId);
 
+// Whether `table` ("users", "groups") has row `id` in the tenant: references
+// (members, owners, managers) never cross tenants.
+bool existsInTenant(soci::session& sql, const char* table, Id tenantId, Id id);
+
 }  // namespace muster::store

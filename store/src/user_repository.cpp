@@ -211,14 +211,6 @@ void checkUnique(soci::session& sql, const User& user) {
 
 // --- references that must stay inside the tenant ---
 
-bool existsInTenant(soci::session& sql, const char* table, Id tenantId, Id id) {
-    int count = 0;
-    sql << "SELECT COUNT(*) FROM " + std::string(table) +
-               " WHERE tenant_id = :tenant_id AND id = :id",
-        soci::use(tenantId), soci::use(id), soci::into(count);
-    return count > 0;
-}
-
 void checkManager(soci::session& sql, const User& user) {
     if (!user.managerId) return;
     if (!existsInTenant(sql, "users", user.tenantId, *user.managerId)) {
