@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,11 @@ namespace muster {
 struct Principal {
     Id tenantId = 0;
     std::string tenantName;
-    Id tokenId = 0;
+    Id tokenId = 0;  // 0 when the principal is a signed-in session
+    // The user acting, when the request comes from a sign-in session or a
+    // token issued on behalf of a user; role limits (SPEC T-3) apply to them.
+    // Unset for tenant-level automation tokens, which act with full rights.
+    std::optional<Id> userId;
     std::vector<TokenScope> scopes;
     Actor actor;
 
