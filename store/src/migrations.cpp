@@ -268,7 +268,11 @@ bool migrationsTableExists(soci::session& sql, Backend backend) {
 }  // namespace
 
 const std::vector<Migration>& allMigrations() {
-    static const std::vector<Migration> migrations = {initialSchema(), sharedResourceIds()};
+    static const std::vector<Migration> migrations = {
+        initialSchema(),
+        sharedResourceIds(),
+        identityModelMigration(),
+    };
     return migrations;
 }
 

@@ -25,6 +25,9 @@ struct Migration {
 
 const std::vector<Migration>& allMigrations();
 
+// Later migrations, each in its own file (migration_*.cpp).
+Migration identityModelMigration();  // 3
+
 // Replaces the placeholders for the backend; empty when the statement is not
 // for this backend.
 std::string sqlFor(Backend backend, const std::string& statement);
