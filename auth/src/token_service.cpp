@@ -52,6 +52,12 @@ AuditEvent tokenEvent(const ApiToken& token, const Actor& actor, std::string act
     return event;
 }
 
+// A token on behalf of a user works only while that user could sign in.
+bool userMayAct(Transaction& tx, Id tenantId, Id userId) {
+    std::optional<User> user = tx.users().findById(tenantId, userId);
+    return user && user->status == UserStatus::active && !user->banned;
+}
+
 }  // namespace
 
 IssuedToken TokenService::issueIn(Transaction& tx, const Actor& actor,
@@ -60,6 +66,11 @@ IssuedToken TokenService::issueIn(Transaction& tx, const Actor& actor,
     if (!tx.tenants().findById(request.tenantId)) {
         throw Error(ErrorCode::not_found, "no such tenant", "tenant");
     }
+    if (request.userId && !tx.users().findById(request.tenantId, *request.userId)) {
+        throw Error(ErrorCode::not_found,
+                    "no user with id " + std::to_string(*request.userId) + " in this tenant",
+                    "user");
+    }
     IssuedToken issued;
     issued.secret = request.presetSecret.empty() ? std::string(secretPrefix) + randomToken(32)
                                                  : request.presetSecret;
@@ -67,6 +78,7 @@ IssuedToken TokenService::issueIn(Transaction& tx, const Actor& actor,
     token.tenantId = request.tenantId;
     token.name = request.name;
     token.scopes = request.scopes;
+    token.userId = request.userId;
     token.secretHash = sha256Hex(issued.secret);
     issued.token = tx.tokens().create(token);
 
@@ -133,6 +145,9 @@ std::optional<Principal> TokenService::lookUp(const std::string& hash) {
         auto tx = store_.beginRead();
         token = tx->tokens().findBySecretHash(hash);
         if (token) tenant = tx->tenants().findById(token->tenantId);
+        if (token && token->userId && !userMayAct(*tx, token->tenantId, *token->userId)) {
+            return std::nullopt;
+        }
     }
     // The lookup matched on the hash already; compare again in constant time so
     // a database collation quirk can never turn into a near-match.
@@ -145,7 +160,9 @@ std::optional<Principal> TokenService::lookUp(const std::string& hash) {
     principal.tenantName = tenant->name;
     principal.tokenId = token->id;
     principal.scopes = token->scopes;
-    principal.actor.id = "token:" + std::to_string(token->id);
+    principal.userId = token->userId;
+    principal.actor.id = token->userId ? "user:" + std::to_string(*token->userId)
+                                       : "token:" + std::to_string(token->id);
     remember(hash, {*token, principal, std::chrono::steady_clock::now() + verifiedTokenTtl});
     return principal;
 }

@@ -186,4 +186,6 @@ std::string displayIdentifier(const User& user) {
     return best->value;
 }
 
+std::string deletedUserDisplay(Id id) { return "Deleted User (ID: " + std::to_string(id) + ")"; }
+
 }  // namespace muster

@@ -82,6 +82,14 @@ const TableDef& usersTable() {
             {"status", {"users.status", "", Storage::text, ""}},
             {"identityProvider", {"users.identity_provider", "", Storage::text, ""}},
             {"mfaStatus", {"users.mfa_status", "", Storage::text, ""}},
+            {"lastLogin", {"users.last_login_at", "", Storage::timestamp, ""}},
+            {"profileIncomplete", {"users.profile_incomplete", "", Storage::flag, ""}},
+            // The highest rank among the user's roles (0 without roles), so
+            // the admin list can sort by role (SPEC U-5).
+            {"roleRank",
+             {"(SELECT COALESCE(MAX(rr.rank), 0) FROM user_roles urr JOIN roles rr "
+              "ON rr.id = urr.role_id WHERE urr.user_id = users.id)",
+              "", Storage::integer, ""}},
             {"emails.value", {"em.value", "em.value_norm", Storage::text, "emails"}},
             {"emails.type", {"em.type", "", Storage::text, "emails"}},
             {"emails.primary", {"em.is_primary", "", Storage::flag, "emails"}},

@@ -19,9 +19,11 @@ struct TokenRow {
     soci::indicator lastUsedInd = soci::i_null;
     Timestamp revokedAt = 0;
     soci::indicator revokedInd = soci::i_null;
+    Id userId = 0;
+    soci::indicator userInd = soci::i_null;
 };
 
-std::optional<Timestamp> optionalOf(Timestamp value, soci::indicator indicator) {
+std::optional<std::int64_t> optionalOf(std::int64_t value, soci::indicator indicator) {
     if (indicator == soci::i_null) return std::nullopt;
     return value;
 }
@@ -36,6 +38,7 @@ ApiToken tokenOf(const TokenRow& row) {
     token.createdAt = row.createdAt;
     token.lastUsedAt = optionalOf(row.lastUsedAt, row.lastUsedInd);
     token.revokedAt = optionalOf(row.revokedAt, row.revokedInd);
+    token.userId = optionalOf(row.userId, row.userInd);
     return token;
 }
 
@@ -43,7 +46,7 @@ template <typename... Param>
 std::vector<ApiToken> selectTokens(soci::session& sql, const std::string& where, Param&... param) {
     SqlStatement st(sql,
                     "SELECT id, tenant_id, name, scopes, secret_hash, created_at, last_used_at, "
-                    "revoked_at FROM api_tokens " +
+                    "revoked_at, user_id FROM api_tokens " +
                         where, Reuse::prepared);
     TokenRow row;
     st.into(row.id);
@@ -54,6 +57,7 @@ std::vector<ApiToken> selectTokens(soci::session& sql, const std::string& where,
     st.into(row.createdAt);
     st.into(row.lastUsedAt, row.lastUsedInd);
     st.into(row.revokedAt, row.revokedInd);
+    st.into(row.userId, row.userInd);
     (st.use(param), ...);
     std::vector<ApiToken> tokens;
     for (bool more = st.execute(); more; more = st.fetchNext()) tokens.push_back(tokenOf(row));
@@ -77,14 +81,17 @@ ApiToken SqlTokenRepository::create(const ApiToken& token) {
         row.lastUsedInd = token.lastUsedAt ? soci::i_ok : soci::i_null;
         row.revokedAt = token.revokedAt.value_or(0);
         row.revokedInd = token.revokedAt ? soci::i_ok : soci::i_null;
+        row.userId = token.userId.value_or(0);
+        row.userInd = token.userId ? soci::i_ok : soci::i_null;
         try {
             sql_ << "INSERT INTO api_tokens (tenant_id, name, scopes, secret_hash, created_at, "
-                    "last_used_at, revoked_at) VALUES (:tenant_id, :name, :scopes, :secret_hash, "
-                    ":created_at, :last_used_at, :revoked_at) RETURNING id",
+                    "last_used_at, revoked_at, user_id) VALUES (:tenant_id, :name, :scopes, "
+                    ":secret_hash, :created_at, :last_used_at, :revoked_at, :user_id) RETURNING id",
                 soci::use(stored.tenantId), soci::use(stored.name), soci::use(row.scopes),
                 soci::use(stored.secretHash), soci::use(stored.createdAt),
                 soci::use(row.lastUsedAt, row.lastUsedInd),
-                soci::use(row.revokedAt, row.revokedInd), soci::into(stored.id);
+                soci::use(row.revokedAt, row.revokedInd), soci::use(row.userId, row.userInd),
+                soci::into(stored.id);
         } catch (const soci::soci_error& error) {
             if (violatedUniqueIndex(error) != "ux_api_tokens_secret_hash") throw;
             throw Error(ErrorCode::conflict, "a token with this secret already exists", "secret");

@@ -41,6 +41,10 @@ void copyOrganisation(const User& u, UserRow& r) {
     r.section = u.section;
     r.managerId = u.managerId.value_or(0);
     r.managerInd = indicatorOf(u.managerId);
+    r.formerManagerId = u.formerManagerId.value_or(0);
+    r.formerManagerInd = indicatorOf(u.formerManagerId);
+    r.primaryGroupId = u.primaryGroupId.value_or(0);
+    r.primaryGroupInd = indicatorOf(u.primaryGroupId);
     r.team = u.team;
     r.tags = joinLines(u.tags);
     r.sitesMode = sitesModeName(u.sites.mode);
@@ -85,6 +89,8 @@ void readOrganisation(const UserRow& r, User& u) {
     u.department = r.department;
     u.section = r.section;
     u.managerId = optionalOf(r.managerId, r.managerInd);
+    u.formerManagerId = optionalOf(r.formerManagerId, r.formerManagerInd);
+    u.primaryGroupId = optionalOf(r.primaryGroupId, r.primaryGroupInd);
     u.team = r.team;
     u.tags = splitLines(r.tags);
     u.sites.mode = parseSitesMode(r.sitesMode);

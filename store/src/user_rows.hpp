@@ -29,6 +29,10 @@ struct UserRow {
     std::int64_t authzVersion = 1;
     Timestamp lastLoginAt = 0;
     soci::indicator lastLoginInd = soci::i_null;
+    Id primaryGroupId = 0;
+    soci::indicator primaryGroupInd = soci::i_null;
+    Id formerManagerId = 0;
+    soci::indicator formerManagerInd = soci::i_null;
     std::int64_t version = 1;
     Timestamp createdAt = 0;
     Timestamp updatedAt = 0;
@@ -75,6 +79,8 @@ void forEachUserField(UserRow& r, Bind&& bind) {
     bind("mfa_status", r.mfaStatus);
     bind("authz_version", r.authzVersion);
     bind("last_login_at", r.lastLoginAt, r.lastLoginInd);
+    bind("primary_group_id", r.primaryGroupId, r.primaryGroupInd);
+    bind("former_manager_id", r.formerManagerId, r.formerManagerInd);
 }
 
 // The column names forEachUserField visits, in its order.

@@ -25,6 +25,10 @@ struct TokenRequest {
     Id tenantId = 0;
     std::string name;
     std::vector<TokenScope> scopes;
+    // Issue the token on behalf of this user of the tenant: it then acts with
+    // the user's roles (SPEC T-3) and stops working when the user may no
+    // longer sign in (deactivated, banned, deleted).
+    std::optional<Id> userId;
     // A secret chosen by automation (MUSTER_BOOTSTRAP_TOKEN); random when empty.
     std::string presetSecret;
 };

@@ -94,6 +94,12 @@ struct User {
     std::vector<Identifier> identifiers;
     std::vector<std::string> roles;  // role names from the tenant's catalogue
     std::vector<Id> groupIds;        // read-only: groups the user is a direct member of
+    // SPEC U-9: the primary group an admin chose; without one (or when the
+    // user left that group) it is derived from the groups' goals.
+    std::optional<Id> primaryGroupId;
+    // Read-only: set when the manager was deleted, so reports can still say
+    // "Deleted User (ID: n)" (SPEC U-3).
+    std::optional<Id> formerManagerId;
 
     UserStatus status = UserStatus::active;
     bool banned = false;
@@ -111,6 +117,10 @@ struct User {
 
 // The id users see: UPN > email > employee id > device login (SPEC U-2).
 std::string displayIdentifier(const User& user);
+
+// How a user that no longer exists is shown wherever it is still referenced
+// (audit events, manager fields, agent history): "Deleted User (ID: 12)".
+std::string deletedUserDisplay(Id id);
 
 struct GroupMember {
     enum class Kind { user, group };
@@ -148,6 +158,9 @@ struct ApiToken {
     Id tenantId = 0;
     std::string name;
     std::vector<TokenScope> scopes;
+    // Set for a token issued on behalf of a user: it acts with that user's
+    // roles (SPEC T-3). Unset: a tenant-level automation token.
+    std::optional<Id> userId;
     std::string secretHash;  // hex SHA-256 of the secret; the secret itself is never stored
     Timestamp createdAt = 0;
     std::optional<Timestamp> lastUsedAt;
