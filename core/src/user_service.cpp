@@ -1,12 +1,21 @@
 #include "muster/core/user_service.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "muster/core/error.hpp"
+#include "muster/core/role_limits.hpp"
 
 namespace muster {
 
 namespace {
+
+std::string lowerCased(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
 
 constexpr std::size_t maxNameLength = 256;
 constexpr std::size_t maxTextLength = 1024;
@@ -107,6 +116,52 @@ User loadForChange(Transaction& tx, const Principal& by, Id id,
     return *stored;
 }
 
+
+std::vector<std::string> rolesAdded(const User& before, const User& after) {
+    std::set<std::string> held;
+    for (const std::string& role : before.roles) held.insert(lowerCased(role));
+    std::vector<std::string> added;
+    for (const std::string& role : after.roles) {
+        if (!held.count(lowerCased(role))) added.push_back(role);
+    }
+    return added;
+}
+
+bool sameRoles(const User& before, const User& after) {
+    std::set<std::string> a, b;
+    for (const std::string& role : before.roles) a.insert(lowerCased(role));
+    for (const std::string& role : after.roles) b.insert(lowerCased(role));
+    return a == b;
+}
+
+// SPEC U-3: invited -> active <-> deactivated; nobody goes back to invited.
+void checkStatusChange(const User& before, const User& after) {
+    if (after.status == UserStatus::invited && before.status != UserStatus::invited) {
+        throw Error(ErrorCode::invalid_input,
+                    "status: user " + std::to_string(before.id) + " is " +
+                        std::string(toString(before.status)) + " and cannot become invited again",
+                    "status");
+    }
+}
+
+// Fields no writer sets directly: the authz version moves only when roles
+// change (SPEC T-3: sessions and tokens re-read roles), and the former
+// manager only when a manager is deleted.
+void keepServerManagedFields(const User& before, User& after) {
+    after.authzVersion = before.authzVersion + (sameRoles(before, after) ? 0 : 1);
+    after.formerManagerId = before.formerManagerId;
+    if (after.managerId) after.formerManagerId.reset();
+    after.createdAt = before.createdAt;
+    after.lastLoginAt = before.lastLoginAt;
+}
+
+query::ConditionPtr allOf(std::vector<query::ConditionPtr> children) {
+    auto all = std::make_shared<query::Condition>();
+    all->kind = query::Condition::Kind::all;
+    all->children = std::move(children);
+    return all;
+}
+
 }  // namespace
 
 void validateUser(const User& user) {
@@ -141,6 +196,7 @@ User UserService::create(const Principal& by, const User& input) {
     user.tenantId = by.tenantId;
     validateUser(user);
     auto tx = store_.beginWrite();
+    RoleLimits::load(*tx, by).checkMayGrant(user.roles);
     checkManager(*tx, user);
     User created = tx->users().create(user);
     AuditEvent event = userEvent(by, created, "user.create");
@@ -164,25 +220,107 @@ User UserService::replace(const Principal& by, const User& input,
     validateUser(user);
     auto tx = store_.beginWrite();
     const User before = loadForChange(*tx, by, user.id, expectedVersion);
-    checkManager(*tx, user);
-    User after = tx->users().update(user);
-    AuditEvent event = userEvent(by, after, "user.update");
-    event.before = snapshotOf(before);
-    event.after = snapshotOf(after);
-    tx->audit().record(event);
+    User after = writeChange(*tx, by, before, user, "user.update");
     tx->commit();
     return after;
+}
+
+User UserService::writeChange(Transaction& tx, const Principal& by, const User& before,
+                              User user, const std::string& action) {
+    const RoleLimits limits = RoleLimits::load(tx, by);
+    limits.checkMayManage(before);
+    limits.checkMayGrant(rolesAdded(before, user));
+    checkManager(tx, user);
+    checkStatusChange(before, user);
+    keepServerManagedFields(before, user);
+    User after = tx.users().update(user);
+    AuditEvent event = userEvent(by, after, action);
+    event.before = snapshotOf(before);
+    event.after = snapshotOf(after);
+    tx.audit().record(event);
+    return after;
+}
+
+User UserService::change(const Principal& by, Id id, std::optional<std::int64_t> expectedVersion,
+                         const std::string& action, const std::function<void(User&)>& edit) {
+    auto tx = store_.beginWrite();
+    const User before = loadForChange(*tx, by, id, expectedVersion);
+    User user = before;
+    edit(user);
+    validateUser(user);
+    User after = writeChange(*tx, by, before, user, action);
+    tx->commit();
+    return after;
+}
+
+User UserService::setStatus(const Principal& by, Id id, UserStatus status) {
+    const std::string action =
+        status == UserStatus::active ? "user.activate" : "user.deactivate";
+    if (status == UserStatus::invited) {
+        throw Error(ErrorCode::invalid_input,
+                    "status: a user becomes invited only by an invitation", "status");
+    }
+    return change(by, id, std::nullopt, action, [&](User& user) { user.status = status; });
+}
+
+User UserService::setBanned(const Principal& by, Id id, bool banned) {
+    return change(by, id, std::nullopt, banned ? "user.ban" : "user.unban",
+                  [&](User& user) { user.banned = banned; });
+}
+
+User UserService::setRoles(const Principal& by, Id id, const std::vector<std::string>& roles) {
+    return change(by, id, std::nullopt, "user.roles", [&](User& user) { user.roles = roles; });
+}
+
+User UserService::setPrimaryGroup(const Principal& by, Id id, std::optional<Id> groupId) {
+    auto tx = store_.beginWrite();
+    const User before = loadForChange(*tx, by, id, std::nullopt);
+    if (groupId && std::find(before.groupIds.begin(), before.groupIds.end(), *groupId) ==
+                       before.groupIds.end()) {
+        throw Error(ErrorCode::invalid_input,
+                    "primaryGroup: user " + std::to_string(id) + " is not a member of group " +
+                        std::to_string(*groupId),
+                    "primaryGroup");
+    }
+    User user = before;
+    user.primaryGroupId = groupId;
+    User after = writeChange(*tx, by, before, user, "user.primary_group");
+    tx->commit();
+    return after;
+}
+
+UserCounts UserService::counts(const Principal& by, const query::ConditionPtr& filter) {
+    auto tx = store_.beginRead();
+    auto countWhere = [&](std::optional<UserStatus> status) {
+        query::ListQuery query;
+        query.count = 0;
+        query.filter = filter;
+        if (status) {
+            auto byStatus = std::make_shared<query::Condition>();
+            byStatus->field = "status";
+            byStatus->value = std::string(toString(*status));
+            query.filter = filter ? allOf({filter, byStatus}) : byStatus;
+        }
+        return tx->users().query(by.tenantId, query).totalResults;
+    };
+    return {countWhere(UserStatus::active), countWhere(UserStatus::invited),
+            countWhere(UserStatus::deactivated), countWhere(std::nullopt)};
 }
 
 void UserService::remove(const Principal& by, Id id, DeletePolicy policy,
                          std::optional<std::int64_t> expectedVersion) {
     auto tx = store_.beginWrite();
     const User before = loadForChange(*tx, by, id, expectedVersion);
+    RoleLimits::load(*tx, by).checkMayManage(before);
     if (policy == DeletePolicy::onlyInactive && before.status == UserStatus::active) {
         throw Error(ErrorCode::conflict,
                     "user " + std::to_string(id) + " is active; deactivate it before deleting",
                     "active");
     }
+    if (by.userId && *by.userId == id) {
+        throw Error(ErrorCode::conflict, "you cannot delete yourself", "id");
+    }
+    tx->users().rememberDeletedManager(by.tenantId, id);
     tx->users().remove(by.tenantId, id);
     AuditEvent event = userEvent(by, before, "user.delete");
     event.before = snapshotOf(before);

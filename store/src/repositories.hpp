@@ -43,6 +43,7 @@ class SqlUserRepository final : public UserRepository {
     std::optional<User> findByUserName(Id tenantId, const std::string& userName) override;
     User update(const User& user) override;
     void remove(Id tenantId, Id id) override;
+    void rememberDeletedManager(Id tenantId, Id managerId) override;
     Page<User> list(Id tenantId, const PageRequest& page) override;
     Page<User> query(Id tenantId, const query::ListQuery& query) override;
 

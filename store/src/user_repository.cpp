@@ -392,6 +392,21 @@ void SqlUserRepository::remove(Id tenantId, Id id) {
     });
 }
 
+void SqlUserRepository::rememberDeletedManager(Id tenantId, Id managerId) {
+    translateErrors([&] {
+        // Not a version bump: the reports themselves did not change, and the
+        // manager_id foreign key clears their manager when the row goes.
+        SqlStatement st(sql_,
+                        "UPDATE users SET former_manager_id = :manager_id "
+                        "WHERE tenant_id = :tenant_id AND manager_id = :manager_id2",
+                        Reuse::prepared);
+        st.use(managerId);
+        st.use(tenantId);
+        st.use(managerId);
+        st.execute();
+    });
+}
+
 Page<User> SqlUserRepository::list(Id tenantId, const PageRequest& page) {
     return translateErrors([&] {
         Page<User> result;

@@ -65,6 +65,9 @@ public:
     // Replaces every stored field of user.id; bumps version and updatedAt.
     virtual User update(const User& user) = 0;
     virtual void remove(Id tenantId, Id id) = 0;
+    // Before deleting managerId: its reports keep it as their former manager
+    // (shown as "Deleted User (ID: n)", SPEC U-3).
+    virtual void rememberDeletedManager(Id tenantId, Id managerId) = 0;
     virtual Page<User> list(Id tenantId, const PageRequest& page) = 0;
     // Filtered, sorted, paged list, evaluated by the database (never by
     // loading every user). Unknown fields throw Error(invalid_filter).

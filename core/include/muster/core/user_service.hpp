@@ -3,7 +3,10 @@
 // User use cases shared by every writer (SCIM, admin API, CLI, sync, agents):
 // validation, the write and its audit event in one transaction.
 
+#include <functional>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "muster/core/principal.hpp"
 #include "muster/core/query.hpp"
@@ -14,6 +17,14 @@ namespace muster {
 // Deletion rule: the admin API deletes only inactive users (SPEC U-3); an
 // identity provider over SCIM is authoritative and deletes whatever the status.
 enum class DeletePolicy { onlyInactive, anyStatus };
+
+// The admin list header (SPEC U-5): how many users match, by status.
+struct UserCounts {
+    std::int64_t active = 0;
+    std::int64_t invited = 0;
+    std::int64_t deactivated = 0;
+    std::int64_t all = 0;
+};
 
 class UserService {
 public:
@@ -27,8 +38,27 @@ public:
     void remove(const Principal& by, Id id, DeletePolicy policy,
                 std::optional<std::int64_t> expectedVersion);
     Page<User> list(const Principal& by, const query::ListQuery& query);
+    UserCounts counts(const Principal& by, const query::ConditionPtr& filter);
+
+    // SPEC U-3 lifecycle: invited -> active <-> deactivated (status), banned
+    // independent of it. Each is one audited change under the role limits.
+    User setStatus(const Principal& by, Id id, UserStatus status);
+    User setBanned(const Principal& by, Id id, bool banned);
+    // Replaces the user's roles; bumps the authz version when they differ.
+    User setRoles(const Principal& by, Id id, const std::vector<std::string>& roles);
+    // SPEC U-9: an explicit primary group (one the user is a member of), or
+    // std::nullopt to go back to the one derived from goals.
+    User setPrimaryGroup(const Principal& by, Id id, std::optional<Id> groupId);
+
+    // Loads the user, applies `edit`, validates and writes it with its audit
+    // event `action`, all in one transaction under the role limits.
+    User change(const Principal& by, Id id, std::optional<std::int64_t> expectedVersion,
+                const std::string& action, const std::function<void(User&)>& edit);
 
 private:
+    User writeChange(Transaction& tx, const Principal& by, const User& before, User user,
+                     const std::string& action);
+
     Store& store_;
 };
 
