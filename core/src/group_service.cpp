@@ -9,6 +9,7 @@ namespace muster {
 namespace {
 
 constexpr std::size_t maxNameLength = 256;
+constexpr std::size_t maxOwners = 100;
 // Nesting deeper than this is refused: membership checks walk it.
 constexpr std::size_t maxNestedGroupsVisited = 10'000;
 
@@ -19,6 +20,15 @@ void validateGroup(const Group& group) {
     if (group.displayName.size() > maxNameLength) {
         throw Error(ErrorCode::invalid_input, "displayName is longer than 256 characters",
                     "displayName");
+    }
+    if (group.productiveHoursGoal &&
+        !(*group.productiveHoursGoal > 0 && *group.productiveHoursGoal <= 24)) {
+        throw Error(ErrorCode::invalid_input,
+                    "productiveHoursGoal: hours per day, more than 0 and at most 24",
+                    "productiveHoursGoal");
+    }
+    if (group.ownerIds.size() > maxOwners) {
+        throw Error(ErrorCode::invalid_input, "a group has at most 100 owners", "owners");
     }
 }
 
@@ -169,11 +179,29 @@ Group GroupService::modify(const Principal& by, Id id,
                            const std::optional<std::string>& externalId,
                            const MembershipChange& request,
                            std::optional<std::int64_t> expectedVersion) {
+    return changeGroup(by, id, request, expectedVersion, [&](Group& changed) {
+        if (displayName) changed.displayName = *displayName;
+        if (externalId) changed.externalId = *externalId;
+    });
+}
+
+Group GroupService::edit(const Principal& by, Id id, const GroupEdit& edit,
+                         const MembershipChange& members,
+                         std::optional<std::int64_t> expectedVersion) {
+    return changeGroup(by, id, members, expectedVersion, [&](Group& changed) {
+        if (edit.displayName) changed.displayName = *edit.displayName;
+        if (edit.productiveHoursGoal) changed.productiveHoursGoal = *edit.productiveHoursGoal;
+        if (edit.ownerIds) changed.ownerIds = *edit.ownerIds;
+    });
+}
+
+Group GroupService::changeGroup(const Principal& by, Id id, const MembershipChange& request,
+                                std::optional<std::int64_t> expectedVersion,
+                                const std::function<void(Group&)>& editFields) {
     auto tx = store_.beginWrite();
     const Group before = loadForChange(*tx, by, id, expectedVersion, false);
     Group changed = before;
-    if (displayName) changed.displayName = *displayName;
-    if (externalId) changed.externalId = *externalId;
+    editFields(changed);
     validateGroup(changed);
     MembershipChange resolved;
     resolved.removeAll = request.removeAll;

@@ -400,10 +400,14 @@ Group SqlGroupRepository::touch(const Group& group) {
     return translateErrors([&] {
         std::int64_t version = storedVersionOf(sql_, group.tenantId, group.id);
         checkDisplayNameUnique(sql_, group);
+        Group ownersOnly = group;
+        ownersOnly.members.clear();  // members are not touched here
+        checkMembersInTenant(sql_, ownersOnly);
         GroupRow row = rowOf(group);
         row.version = version + 1;
         row.updatedAt = nowMillis();
         updateGroupRow(sql_, row, group);
+        replaceOwners(sql_, group);
         return *findById(group.tenantId, group.id, false);
     });
 }

@@ -38,6 +38,9 @@ void registerAllRoutes(ServerContext& context) {
     registerScimGroupRoutes(context);
     registerScimDiscoveryRoutes(context);
     registerScimBulkRoutes(context);
+    registerAdminUserRoutes(context);
+    registerAdminGroupRoutes(context);
+    registerAdminAuditRoutes(context);
 }
 
 }  // namespace muster::daemon

@@ -12,6 +12,9 @@ void registerScimUserRoutes(ServerContext& context);
 void registerScimGroupRoutes(ServerContext& context);
 void registerScimDiscoveryRoutes(ServerContext& context);
 void registerScimBulkRoutes(ServerContext& context);
+void registerAdminUserRoutes(ServerContext& context);
+void registerAdminGroupRoutes(ServerContext& context);
+void registerAdminAuditRoutes(ServerContext& context);
 
 // All of the above.
 void registerAllRoutes(ServerContext& context);
