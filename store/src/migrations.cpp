@@ -272,6 +272,7 @@ const std::vector<Migration>& allMigrations() {
         initialSchema(),
         sharedResourceIds(),
         identityModelMigration(),
+        agentsMigration(),
     };
     return migrations;
 }
@@ -313,6 +314,9 @@ std::string uniqueIndexForSqliteColumns(std::string_view columns) {
         {"group_members.group_id, group_members.member_user_id", "ux_group_members_user"},
         {"group_members.group_id, group_members.member_group_id", "ux_group_members_group"},
         {"group_owners.group_id, group_owners.user_id", "pk_group_owners"},
+        {"devices.tenant_id, devices.device_id_norm", "ux_devices_device_id"},
+        {"tracking_rules.tenant_id, tracking_rules.username_norm, tracking_rules.domain_norm",
+         "ux_tracking_exclusions"},
     };
     auto found = byColumns.find(columns);
     return found == byColumns.end() ? std::string() : found->second;

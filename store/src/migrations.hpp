@@ -27,6 +27,7 @@ const std::vector<Migration>& allMigrations();
 
 // Later migrations, each in its own file (migration_*.cpp).
 Migration identityModelMigration();  // 3
+Migration agentsMigration();         // 5
 
 // Replaces the placeholders for the backend; empty when the statement is not
 // for this backend.

@@ -25,7 +25,10 @@ SqlTransaction::SqlTransaction(SessionLease lease, TransactionMode mode)
       users_(lease_.session()),
       groups_(lease_.session()),
       roles_(lease_.session()),
-      audit_(lease_.session()) {
+      audit_(lease_.session()),
+      agents_(lease_.session()),
+      tracking_(lease_.session()),
+      activity_(lease_.session()) {
     translateErrors([&] { executeReconnecting(lease_, beginStatement(lease_.backend(), mode)); });
     open_ = true;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "muster/core/store.hpp"
+#include "agent_repositories.hpp"
 #include "repositories.hpp"
 #include "session_pool.hpp"
 
@@ -23,6 +24,9 @@ class SqlTransaction final : public Transaction {
     GroupRepository& groups() override { return groups_; }
     RoleRepository& roles() override { return roles_; }
     AuditRepository& audit() override { return audit_; }
+    AgentRepository& agents() override { return agents_; }
+    TrackingRepository& tracking() override { return tracking_; }
+    ActivityRepository& activity() override { return activity_; }
     void commit() override;
 
   private:
@@ -34,6 +38,9 @@ class SqlTransaction final : public Transaction {
     SqlGroupRepository groups_;
     SqlRoleRepository roles_;
     SqlAuditRepository audit_;
+    SqlAgentRepository agents_;
+    SqlTrackingRepository tracking_;
+    SqlActivityRepository activity_;
 };
 
 }  // namespace muster::store

@@ -117,6 +117,10 @@ public:
                                          std::size_t limit) = 0;
 };
 
+class AgentRepository;     // core/agent_store.hpp
+class TrackingRepository;  // core/agent_store.hpp
+class ActivityRepository;  // core/agent_store.hpp
+
 class Transaction {
 public:
     virtual ~Transaction() = default;
@@ -126,6 +130,10 @@ public:
     virtual GroupRepository& groups() = 0;
     virtual RoleRepository& roles() = 0;
     virtual AuditRepository& audit() = 0;
+    // Agents, tracking rules and activity data (core/agent_store.hpp).
+    virtual AgentRepository& agents() = 0;
+    virtual TrackingRepository& tracking() = 0;
+    virtual ActivityRepository& activity() = 0;
     virtual void commit() = 0;
 };
 
