@@ -1,4 +1,5 @@
 #include "muster/auth/token_service.hpp"
+#include "muster/core/role_limits.hpp"
 
 #include "muster/auth/secrets.hpp"
 #include "muster/core/error.hpp"
@@ -91,6 +92,12 @@ IssuedToken TokenService::issueIn(Transaction& tx, const Actor& actor,
 IssuedToken TokenService::issue(const Principal& by, const TokenRequest& request) {
     checkIssuerMayGrant(by, request);
     auto tx = store_.beginWrite();
+    // A token acting as someone else is as strong as managing them: an admin
+    // must not mint a token for a company admin (SPEC T-3).
+    if (request.userId && by.userId != request.userId) {
+        std::optional<User> target = tx->users().findById(request.tenantId, *request.userId);
+        if (target) RoleLimits::load(*tx, by).checkMayManage(*target);
+    }
     IssuedToken issued = issueIn(*tx, by.actor, request);
     tx->commit();
     return issued;

@@ -19,6 +19,7 @@
 
 #include "muster/config/config.hpp"
 #include "muster/core/error.hpp"
+#include "muster/core/role_service.hpp"
 #include "muster/daemon/bootstrap.hpp"
 #include "muster/daemon/dispatcher.hpp"
 #include "muster/daemon/routes.hpp"
@@ -93,6 +94,8 @@ private:
             return EXIT_OK;
         }
 
+        // Roles added to the YAML catalogue reach tenants created before.
+        RoleService(*store).addMissingRoles(daemon::roleCatalogueOf(configuration));
         daemon::ServerContext context(configuration, *store);
         daemon::registerAllRoutes(context);
         printBootstrapToken(context);

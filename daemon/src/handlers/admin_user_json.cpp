@@ -178,6 +178,7 @@ nlohmann::json adminUserJson(Transaction& tx, const User& user) {
         {"profileIncomplete", user.profileIncomplete},
         {"identityProvider", user.identityProvider},
         {"mfaStatus", std::string(toString(user.mfaStatus))},
+        {"authzVersion", user.authzVersion},
         {"title", user.title},
         {"employeeNumber", user.employeeNumber},
         {"department", user.department},

@@ -21,6 +21,7 @@ nlohmann::json tokenJson(const ApiToken& token, const std::string& tenantName) {
             {"name", token.name},
             {"tenant", tenantName},
             {"scopes", scopes},
+            {"user", token.userId ? nlohmann::json(*token.userId) : nlohmann::json(nullptr)},
             {"created", formatTimestamp(token.createdAt)},
             {"lastUsed", optionalTime(token.lastUsedAt)},
             {"revoked", optionalTime(token.revokedAt)}};
@@ -68,6 +69,13 @@ HttpResponse createToken(ServerContext& context, HttpRequest& request) {
     tokenRequest.tenantId = tenant.id;
     tokenRequest.name = optionalString(body, "name");
     tokenRequest.scopes = parseScopes(body);
+    // A token on behalf of a user acts with that user's roles (SPEC T-3).
+    if (auto user = body.find("user"); user != body.end() && !user->is_null()) {
+        if (!user->is_number_integer() || user->get<long long>() <= 0) {
+            throw Error(ErrorCode::invalid_input, "user: expected a user id", "user");
+        }
+        tokenRequest.userId = user->get<Id>();
+    }
     auth::IssuedToken issued = context.tokens.issue(request.caller(), tokenRequest);
     nlohmann::json answer = tokenJson(issued.token, tenant.name);
     // The only time the secret is ever shown.
