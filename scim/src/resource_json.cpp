@@ -325,12 +325,16 @@ User userFromScim(const json& body, User user) {
     user.preferredLanguage = stringOf(body, "preferredLanguage", "preferredLanguage");
     user.locale = stringOf(body, "locale", "locale");
     user.timezone = stringOf(body, "timezone", "timezone");
-    // Absent "active" means active (RFC 7643 leaves the default to the server).
-    const bool active = boolOf(body, "active", "active", true);
-    if (!active) {
-        user.status = UserStatus::deactivated;
-    } else if (user.status == UserStatus::deactivated) {
-        user.status = UserStatus::active;
+    // Absent "active" keeps the status the user has (active for a new user,
+    // RFC 7643 leaves the default to the server): a PATCH that removes
+    // "active" or a PUT without it must not reactivate anyone.
+    if (member(body, "active") != nullptr) {
+        const bool active = boolOf(body, "active", "active", true);
+        if (!active) {
+            user.status = UserStatus::deactivated;
+        } else if (user.status == UserStatus::deactivated) {
+            user.status = UserStatus::active;
+        }
     }
 
     const json& enterprise =

@@ -89,6 +89,18 @@ TEST(UserMapping, ActiveFalseDeactivatesAndTrueReactivates) {
     EXPECT_EQ(userFromScim(body, user).status, UserStatus::active);
 }
 
+TEST(UserMapping, AbsentActiveKeepsTheStatus) {
+    // A PATCH that removes "active", or a PUT without it, reactivates nobody.
+    User deactivated;
+    deactivated.status = UserStatus::deactivated;
+    EXPECT_EQ(userFromScim({{"userName", "x"}}, deactivated).status, UserStatus::deactivated);
+    User invited;
+    invited.status = UserStatus::invited;
+    EXPECT_EQ(userFromScim({{"userName", "x"}}, invited).status, UserStatus::invited);
+    EXPECT_EQ(userFromScim({{"userName", "x"}}, User{}).status, UserStatus::active)
+        << "a new user without \"active\" is active";
+}
+
 TEST(UserMapping, RejectsUnknownSchemasAndWrongTypes) {
     EXPECT_EQ(codeOf([] { userFromScim({{"schemas", {"urn:example:unknown"}}, {"userName", "x"}}, User{}); }),
               ErrorCode::invalid_syntax);
