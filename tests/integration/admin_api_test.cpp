@@ -152,6 +152,21 @@ TEST_F(AdminApi, RoleLimitsStopAnAdminAtItsOwnRank) {
     EXPECT_EQ(call("POST", "/api/v1/tokens",
                    {{"name", "x"}, {"scopes", {"admin"}}, {"user", boss}}, asAdmin).status, 403);
 
+    // The same limit on the SCIM door, for a SCIM token on behalf of the admin.
+    HttpResult scimToken = call("POST", "/api/v1/tokens",
+                                {{"name", "scim as admin"}, {"scopes", {"scim"}}, {"user", admin}});
+    ASSERT_EQ(scimToken.status, 201) << scimToken.body;
+    const std::string asAdminOverScim = parse(scimToken)["token"];
+    HttpResult scimPatch = call(
+        "PATCH", "/scim/v2/Users/" + std::to_string(boss),
+        {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+         {"Operations", {{{"op", "replace"}, {"path", "title"}, {"value", "x"}}}}},
+        asAdminOverScim);
+    EXPECT_EQ(scimPatch.status, 403) << scimPatch.body;
+    EXPECT_EQ(call("DELETE", "/scim/v2/Users/" + std::to_string(boss), nullptr, asAdminOverScim).status,
+              403);
+    EXPECT_EQ(call("GET", path(boss)).status, 200) << "the company admin is still there";
+
     // The company admin manages everyone.
     const std::string asBoss = tokenFor(boss);
     EXPECT_EQ(call("PUT", path(peer, "/roles"), {{"roles", {"company_admin"}}}, asBoss).status, 200);
