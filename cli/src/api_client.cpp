@@ -55,6 +55,11 @@ ApiResponse ApiClient::get(const std::string& pathAndQuery) const {
     return send("GET", pathAndQuery, nullptr);
 }
 
+ApiResponse ApiClient::put(const std::string& path, const nlohmann::json& body) const {
+    const std::string text = body.dump();
+    return send("PUT", path, &text);
+}
+
 ApiResponse ApiClient::post(const std::string& path, const nlohmann::json& body) const {
     const std::string text = body.dump();
     return send("POST", path, &text);

@@ -25,6 +25,7 @@ public:
 
     ApiResponse get(const std::string& pathAndQuery) const;
     ApiResponse post(const std::string& path, const nlohmann::json& body) const;
+    ApiResponse put(const std::string& path, const nlohmann::json& body) const;
     ApiResponse remove(const std::string& path) const;
 
 private:

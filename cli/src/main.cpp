@@ -9,6 +9,7 @@
 
 #include "api_client.hpp"
 #include "arguments.hpp"
+#include "commands.hpp"
 
 namespace musterctl {
 namespace {
@@ -24,6 +25,14 @@ const char* usageText = R"(usage: musterctl COMMAND [ARGS]
   token list [--tenant T]                  list tokens (secrets are never shown)
   token revoke ID [--tenant T]             revoke a token
   status                                   is the daemon ready?
+  user list [--q TEXT] [--status S] [--role R] [--department D] [--team T] [--tag T]
+            [--sort name|role|title|department|created|lastLogin] [--order asc|desc]
+  user show ID                             one user as JSON
+  user create USERNAME [--email E] [--upn U] [--role R[,R...]] [--display-name N]
+  user activate|deactivate|ban|unban ID
+  user roles ID --role R[,R...]            replace the user's roles
+  user delete ID --confirm USERNAME        delete a deactivated user, permanently
+  role list                                the tenant's roles, highest rank first
 
 environment: MUSTER_URL (default http://127.0.0.1:8080), MUSTER_TOKEN (required)
 )";
@@ -105,13 +114,17 @@ int status(const ApiClient& api, const Arguments&) {
     return EXIT_SUCCESS;
 }
 
-using Command = int (*)(const ApiClient&, const Arguments&);
-
-int run(const Arguments& args) {
-    static const std::map<std::string, Command> commands = {
+CommandTable allCommands() {
+    CommandTable commands = {
         {"token create", tokenCreate}, {"token list", tokenList},   {"token revoke", tokenRevoke},
         {"tenant create", tenantCreate}, {"tenant list", tenantList}, {"status", status},
     };
+    addUserCommands(commands);
+    return commands;
+}
+
+int run(const Arguments& args) {
+    static const CommandTable commands = allCommands();
     auto found = commands.find(args.commandName(2));
     if (found == commands.end()) found = commands.find(args.commandName(1));
     if (found == commands.end()) throw UsageError("unknown command");

@@ -345,3 +345,42 @@ TEST_F(AdminApi, AnotherTenantSeesNothingOfThisOne) {
 }
 
 }  // namespace
+
+namespace {
+
+class AdminCli : public AdminApi {
+protected:
+    static ProgramResult ctl(std::vector<std::string> words, const std::string& token) {
+        words.insert(words.begin(), DaemonProcess::ctlPath().string());
+        return runProgram(words, {{"MUSTER_URL", "http://127.0.0.1:" + std::to_string(daemon_->port())},
+                                  {"MUSTER_TOKEN", token}});
+    }
+};
+
+TEST_F(AdminCli, ManagesUsersUnderTheSameRoleLimits) {
+    const std::string admin = daemon_->bootstrapToken();
+    ProgramResult created =
+        ctl({"user", "create", "cli.user", "--email", "cli.user@corp.example", "--role", "employee"}, admin);
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    ProgramResult listed = ctl({"user", "list", "--q", "cli.user"}, admin);
+    ASSERT_EQ(listed.exitCode, 0) << listed.err;
+    EXPECT_NE(listed.out.find("cli.user@corp.example"), std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("all 1"), std::string::npos) << listed.out;
+
+    const long long id = json::parse(call("GET", "/api/v1/users?q=cli.user").body)["items"][0]["id"];
+    const std::string idText = std::to_string(id);
+    EXPECT_EQ(ctl({"user", "delete", idText, "--confirm", "cli.user"}, admin).exitCode, 1)
+        << "still active";
+    EXPECT_EQ(ctl({"user", "deactivate", idText}, admin).exitCode, 0);
+    EXPECT_EQ(ctl({"user", "delete", idText, "--confirm", "cli.user"}, admin).exitCode, 0);
+    EXPECT_EQ(call("GET", path(id)).status, 404);
+
+    const std::string asAdmin = tokenFor(createUser("cli.admin", json::array({"admin"})));
+    ProgramResult refused = ctl({"user", "create", "cli.peer", "--role", "admin"}, asAdmin);
+    EXPECT_EQ(refused.exitCode, 1);
+    EXPECT_NE(refused.err.find("admin (rank 300)"), std::string::npos) << refused.err;
+    ProgramResult roles = ctl({"role", "list"}, asAdmin);
+    EXPECT_NE(roles.out.find("company_admin"), std::string::npos) << roles.out;
+}
+
+}  // namespace
