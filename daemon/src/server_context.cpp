@@ -17,6 +17,9 @@ ServerContext::ServerContext(const config::Config& config, Store& store)
       tenants(store, roleCatalogueOf(config)),
       users(store),
       groups(store),
+      tracking(store),
+      agents(store, users, tracking),
+      dataDeletion(store, users),
       accessLog(std::cout, config.log.accessLog) {}
 
 }  // namespace muster::daemon

@@ -212,7 +212,9 @@ std::vector<UntrackedUserIdentifiers> SqlTrackingRepository::untrackedUsers(Id t
         // stale rules, if any, must go).
         SqlStatement st(sql_,
                         "SELECT u.id, i.kind, i.value, i.logon_domain, i.any_domain FROM users u "
+                        "LEFT JOIN agent_placeholders p ON p.user_id = u.id "
                         "LEFT JOIN identifiers i ON i.user_id = u.id AND i.tenant_id = u.tenant_id "
+                        "AND NOT (i.kind = 'email' AND i.value_norm = COALESCE(p.email_norm, '')) "
                         "WHERE u.tenant_id = :tenant_id AND u.tracked = 0 "
                         "ORDER BY u.id, i.position",
                         Reuse::prepared);

@@ -41,6 +41,8 @@ void registerAllRoutes(ServerContext& context) {
     registerAdminUserRoutes(context);
     registerAdminGroupRoutes(context);
     registerAdminAuditRoutes(context);
+    registerAgentRoutes(context);
+    registerAdminAgentRoutes(context);
 }
 
 }  // namespace muster::daemon

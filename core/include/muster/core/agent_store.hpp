@@ -179,7 +179,8 @@ class TrackingRepository {
     virtual void bumpVersion(Id tenantId) = 0;
 
     virtual UntrackedFingerprint untrackedFingerprint(Id tenantId) = 0;
-    // The identifiers of every untracked user (users without any included).
+    // The identifiers of every untracked user (users without any included),
+    // leaving out placeholder emails: they are no real address to block.
     virtual std::vector<UntrackedUserIdentifiers> untrackedUsers(Id tenantId) = 0;
 };
 

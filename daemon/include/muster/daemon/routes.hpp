@@ -15,6 +15,8 @@ void registerScimBulkRoutes(ServerContext& context);
 void registerAdminUserRoutes(ServerContext& context);
 void registerAdminGroupRoutes(ServerContext& context);
 void registerAdminAuditRoutes(ServerContext& context);
+void registerAgentRoutes(ServerContext& context);
+void registerAdminAgentRoutes(ServerContext& context);
 
 // All of the above.
 void registerAllRoutes(ServerContext& context);

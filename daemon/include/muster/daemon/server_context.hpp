@@ -5,9 +5,12 @@
 
 #include "muster/auth/token_service.hpp"
 #include "muster/config/config.hpp"
+#include "muster/core/agent_service.hpp"
+#include "muster/core/data_deletion_service.hpp"
 #include "muster/core/group_service.hpp"
 #include "muster/core/store.hpp"
 #include "muster/core/tenant_service.hpp"
+#include "muster/core/tracking_service.hpp"
 #include "muster/core/user_service.hpp"
 #include "muster/daemon/access_log.hpp"
 #include "muster/daemon/metrics.hpp"
@@ -26,6 +29,9 @@ struct ServerContext {
     TenantService tenants;
     UserService users;
     GroupService groups;
+    TrackingService tracking;
+    AgentService agents;
+    DataDeletionService dataDeletion;
     Metrics metrics;
     AccessLog accessLog;
     Router router;
