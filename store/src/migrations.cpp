@@ -272,6 +272,7 @@ const std::vector<Migration>& allMigrations() {
         initialSchema(),
         sharedResourceIds(),
         identityModelMigration(),
+        orgStructureMigration(),
         agentsMigration(),
     };
     return migrations;
@@ -282,6 +283,10 @@ std::string sqlFor(Backend backend, const std::string& statement) {
     if (statement.rfind(postgresqlOnly, 0) == 0) {
         return backend == Backend::postgresql ? statement.substr(postgresqlOnly.size())
                                               : std::string();
+    }
+    static const std::string sqliteOnly = "{{sqlite3}}";
+    if (statement.rfind(sqliteOnly, 0) == 0) {
+        return backend == Backend::sqlite3 ? statement.substr(sqliteOnly.size()) : std::string();
     }
     static const std::string placeholder = "{{id_pk}}";
     // AUTOINCREMENT (not plain rowid) so SQLite never reuses the id of a
@@ -315,6 +320,11 @@ std::string uniqueIndexForSqliteColumns(std::string_view columns) {
         {"group_members.group_id, group_members.member_group_id", "ux_group_members_group"},
         {"group_owners.group_id, group_owners.user_id", "pk_group_owners"},
         {"devices.tenant_id, devices.device_id_norm", "ux_devices_device_id"},
+        {"departments.tenant_id, departments.name_norm", "ux_departments_name"},
+        {"sections.department_id, sections.name_norm", "ux_sections_name"},
+        {"teams.tenant_id, teams.name_norm", "ux_teams_name"},
+        {"sites.tenant_id, sites.name_norm", "ux_sites_name"},
+        {"tags.tenant_id, tags.name_norm", "ux_tags_name"},
         {"tracking_rules.tenant_id, tracking_rules.username_norm, tracking_rules.domain_norm",
          "ux_tracking_exclusions"},
     };

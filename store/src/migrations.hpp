@@ -19,7 +19,8 @@ struct Migration {
     int version = 0;
     std::string description;
     // Portable SQL; "{{id_pk}}" stands for the backend's auto-increment primary key.
-    // A statement that starts with "{{postgresql}}" runs on PostgreSQL only.
+    // A statement that starts with "{{postgresql}}" runs on PostgreSQL only,
+    // one that starts with "{{sqlite3}}" on SQLite only.
     std::vector<std::string> statements;
 };
 
@@ -27,6 +28,7 @@ const std::vector<Migration>& allMigrations();
 
 // Later migrations, each in its own file (migration_*.cpp).
 Migration identityModelMigration();  // 3
+Migration orgStructureMigration();   // 4
 Migration agentsMigration();         // 5
 
 // Replaces the placeholders for the backend; empty when the statement is not

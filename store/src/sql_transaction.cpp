@@ -28,6 +28,7 @@ SqlTransaction::SqlTransaction(SessionLease lease, TransactionMode mode)
       audit_(lease_.session()),
       agents_(lease_.session()),
       tracking_(lease_.session()),
+      org_(lease_.session()),
       activity_(lease_.session()) {
     translateErrors([&] { executeReconnecting(lease_, beginStatement(lease_.backend(), mode)); });
     open_ = true;

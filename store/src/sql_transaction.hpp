@@ -2,6 +2,7 @@
 
 #include "muster/core/store.hpp"
 #include "agent_repositories.hpp"
+#include "org_repository.hpp"
 #include "repositories.hpp"
 #include "session_pool.hpp"
 
@@ -26,6 +27,7 @@ class SqlTransaction final : public Transaction {
     AuditRepository& audit() override { return audit_; }
     AgentRepository& agents() override { return agents_; }
     TrackingRepository& tracking() override { return tracking_; }
+    OrgRepository& org() override { return org_; }
     ActivityRepository& activity() override { return activity_; }
     void commit() override;
 
@@ -40,6 +42,7 @@ class SqlTransaction final : public Transaction {
     SqlAuditRepository audit_;
     SqlAgentRepository agents_;
     SqlTrackingRepository tracking_;
+    SqlOrgRepository org_;
     SqlActivityRepository activity_;
 };
 
