@@ -38,11 +38,48 @@ std::string base64Url(const unsigned char* data, std::size_t size) {
 }  // namespace
 
 std::string randomToken(std::size_t byteCount) {
-    std::vector<unsigned char> bytes(byteCount);
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    const std::string bytes = randomBytes(byteCount);
+    return base64UrlEncode(bytes);
+}
+
+std::string randomBytes(std::size_t byteCount) {
+    std::string bytes(byteCount, '\0');
+    if (byteCount > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()),
+                                    static_cast<int>(byteCount)) != 1) {
         throw Error(ErrorCode::internal, "the system random generator failed");
     }
-    return base64Url(bytes.data(), bytes.size());
+    return bytes;
+}
+
+std::string base64UrlEncode(std::string_view bytes) {
+    return base64Url(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+std::optional<std::string> base64UrlDecode(std::string_view text) {
+    auto valueOf = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '-') return 62;
+        if (c == '_') return 63;
+        return -1;
+    };
+    if (text.size() % 4 == 1) return std::nullopt;
+    std::string out;
+    out.reserve(text.size() * 3 / 4);
+    unsigned buffer = 0;
+    int bits = 0;
+    for (char c : text) {
+        const int value = valueOf(c);
+        if (value < 0) return std::nullopt;
+        buffer = (buffer << 6) | static_cast<unsigned>(value);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((buffer >> bits) & 0xff);
+        }
+    }
+    return out;
 }
 
 std::string sha256Hex(std::string_view text) {

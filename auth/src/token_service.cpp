@@ -1,8 +1,8 @@
 #include "muster/auth/token_service.hpp"
-#include "muster/core/role_limits.hpp"
 
 #include "muster/auth/secrets.hpp"
 #include "muster/core/error.hpp"
+#include "muster/core/role_limits.hpp"
 
 namespace muster::auth {
 

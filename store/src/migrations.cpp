@@ -274,6 +274,7 @@ const std::vector<Migration>& allMigrations() {
         identityModelMigration(),
         orgStructureMigration(),
         agentsMigration(),
+        signInMigration(),
     };
     return migrations;
 }
@@ -327,6 +328,9 @@ std::string uniqueIndexForSqliteColumns(std::string_view columns) {
         {"tags.tenant_id, tags.name_norm", "ux_tags_name"},
         {"tracking_rules.tenant_id, tracking_rules.username_norm, tracking_rules.domain_norm",
          "ux_tracking_exclusions"},
+        {"sign_in_sessions.secret_hash", "ux_sign_in_sessions_secret"},
+        {"trusted_devices.secret_hash", "ux_trusted_devices_secret"},
+        {"single_use_tokens.token_hash", "ux_single_use_tokens_hash"},
     };
     auto found = byColumns.find(columns);
     return found == byColumns.end() ? std::string() : found->second;

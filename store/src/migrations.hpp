@@ -30,6 +30,7 @@ const std::vector<Migration>& allMigrations();
 Migration identityModelMigration();  // 3
 Migration orgStructureMigration();   // 4
 Migration agentsMigration();         // 5
+Migration signInMigration();         // 6
 
 // Replaces the placeholders for the backend; empty when the statement is not
 // for this backend.

@@ -29,7 +29,8 @@ SqlTransaction::SqlTransaction(SessionLease lease, TransactionMode mode)
       agents_(lease_.session()),
       tracking_(lease_.session()),
       org_(lease_.session()),
-      activity_(lease_.session()) {
+      activity_(lease_.session()),
+      signIn_(lease_.session()) {
     translateErrors([&] { executeReconnecting(lease_, beginStatement(lease_.backend(), mode)); });
     open_ = true;
 }

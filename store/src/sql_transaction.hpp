@@ -4,6 +4,7 @@
 #include "agent_repositories.hpp"
 #include "org_repository.hpp"
 #include "repositories.hpp"
+#include "sign_in_repository.hpp"
 #include "session_pool.hpp"
 
 namespace muster::store {
@@ -29,6 +30,7 @@ class SqlTransaction final : public Transaction {
     TrackingRepository& tracking() override { return tracking_; }
     OrgRepository& org() override { return org_; }
     ActivityRepository& activity() override { return activity_; }
+    SignInRepository& signIn() override { return signIn_; }
     void commit() override;
 
   private:
@@ -44,6 +46,7 @@ class SqlTransaction final : public Transaction {
     SqlTrackingRepository tracking_;
     SqlOrgRepository org_;
     SqlActivityRepository activity_;
+    SqlSignInRepository signIn_;
 };
 
 }  // namespace muster::store
