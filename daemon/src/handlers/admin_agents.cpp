@@ -297,6 +297,9 @@ void requireSingleConfirmation(ServerContext& context, const HttpRequest& reques
 HttpResponse deleteHistoricalData(ServerContext& context, HttpRequest& request) {
     requireAdmin(request.caller());
     const Id userId = pathId(request, "id", "user");
+    // Not found (another tenant's user, or no such user and no data) before
+    // anything about the confirmation.
+    context.dataDeletion.historicalDataCount(request.caller(), userId);
     requireSingleConfirmation(context, request, userId);
     const std::int64_t deleted =
         context.dataDeletion.deleteHistoricalData(request.caller(), userId);
