@@ -17,6 +17,7 @@ ServerContext::ServerContext(const config::Config& config, Store& store)
       tenants(store, roleCatalogueOf(config)),
       users(store),
       groups(store),
+      org(store),
       tracking(store),
       agents(store, users, tracking),
       dataDeletion(store, users),

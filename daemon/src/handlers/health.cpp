@@ -41,6 +41,7 @@ void registerAllRoutes(ServerContext& context) {
     registerAdminUserRoutes(context);
     registerAdminGroupRoutes(context);
     registerAdminAuditRoutes(context);
+    registerAdminOrgRoutes(context);
     registerAgentRoutes(context);
     registerAdminAgentRoutes(context);
 }

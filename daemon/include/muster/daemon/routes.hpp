@@ -15,6 +15,7 @@ void registerScimBulkRoutes(ServerContext& context);
 void registerAdminUserRoutes(ServerContext& context);
 void registerAdminGroupRoutes(ServerContext& context);
 void registerAdminAuditRoutes(ServerContext& context);
+void registerAdminOrgRoutes(ServerContext& context);
 void registerAgentRoutes(ServerContext& context);
 void registerAdminAgentRoutes(ServerContext& context);
 

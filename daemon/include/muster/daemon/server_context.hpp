@@ -8,6 +8,7 @@
 #include "muster/core/agent_service.hpp"
 #include "muster/core/data_deletion_service.hpp"
 #include "muster/core/group_service.hpp"
+#include "muster/core/org_service.hpp"
 #include "muster/core/store.hpp"
 #include "muster/core/tenant_service.hpp"
 #include "muster/core/tracking_service.hpp"
@@ -29,6 +30,7 @@ struct ServerContext {
     TenantService tenants;
     UserService users;
     GroupService groups;
+    OrgService org;
     TrackingService tracking;
     AgentService agents;
     DataDeletionService dataDeletion;
