@@ -120,7 +120,6 @@ public:
 class AgentRepository;     // core/agent_store.hpp
 class TrackingRepository;  // core/agent_store.hpp
 class ActivityRepository;  // core/agent_store.hpp
-class OrgRepository;       // core/org_store.hpp
 class SignInRepository;    // core/sign_in_store.hpp
 class OrgRepository;       // core/org_store.hpp
 
@@ -137,8 +136,6 @@ public:
     virtual AgentRepository& agents() = 0;
     virtual TrackingRepository& tracking() = 0;
     virtual ActivityRepository& activity() = 0;
-    // Org structure catalogues: departments, sections, teams, sites, tags (core/org_store.hpp).
-    virtual OrgRepository& org() = 0;
     // Sign-in: credentials, sessions, MFA, tokens, mail outbox (core/sign_in_store.hpp).
     virtual SignInRepository& signIn() = 0;
     // Org structure catalogues: departments, sections, teams, sites, tags (core/org_store.hpp).
