@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "muster/core/error.hpp"
+#include "auth_config.hpp"
 #include "yaml_field.hpp"
 
 namespace muster::config {
@@ -178,6 +179,8 @@ void readDocument(const Field& document, Config& out) {
         {"log", [&](const Field& f) { readLog(f, out.log); }},
         {"scim", [&](const Field& f) { readScim(f, out.scim); }},
         {"roles", [&](const Field& f) { readRoles(f, out.roles); }},
+        {"auth", [&](const Field& f) { detail::readAuth(f, out.auth); }},
+        {"smtp", [&](const Field& f) { detail::readSmtp(f, out.smtp); }},
     });
     // Without a store: section the URL is still required (or comes from the
     // environment); the error then points at the top of the file, not at

@@ -72,6 +72,8 @@ std::optional<std::string> bearerSecret(const HttpRequest& request) {
 }
 
 void authenticate(ServerContext& context, HttpRequest& request) {
+    // A signed-in user: session cookie or bearer session token.
+    if (context.auth && authenticateSession(*context.auth, request)) return;
     std::optional<std::string> secret = bearerSecret(request);
     if (!secret) throw Error(ErrorCode::unauthorized, "a bearer token is required");
     request.principal = context.tokens.authenticate(*secret);
@@ -84,7 +86,14 @@ void authenticate(ServerContext& context, HttpRequest& request) {
 
 void send(const HttpResponse& out, Poco::Net::HTTPServerResponse& response) {
     response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
-    for (const auto& [name, value] : out.headers) response.set(name, value);
+    for (const auto& [name, value] : out.headers) {
+        // Several cookies are several headers; everything else is one.
+        if (name == "Set-Cookie") {
+            response.add(name, value);
+        } else {
+            response.set(name, value);
+        }
+    }
     if (out.status == 204 || out.status == 304) {
         response.setContentLength(0);
         response.send();

@@ -21,6 +21,7 @@ ServerContext::ServerContext(const config::Config& config, Store& store)
       tracking(store),
       agents(store, users, tracking),
       dataDeletion(store, users),
+      auth(makeAuthServices(config, store)),
       accessLog(std::cout, config.log.accessLog) {}
 
 }  // namespace muster::daemon

@@ -41,6 +41,8 @@ void registerAllRoutes(ServerContext& context) {
     registerAdminUserRoutes(context);
     registerAdminGroupRoutes(context);
     registerAdminAuditRoutes(context);
+    registerAuthSignInRoutes(context);
+    registerAuthAdminRoutes(context);
     registerAdminOrgRoutes(context);
     registerAgentRoutes(context);
     registerAdminAgentRoutes(context);

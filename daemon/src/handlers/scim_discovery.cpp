@@ -208,13 +208,10 @@ void registerScimDiscoveryRoutes(ServerContext& context) {
         }
         throw Error(ErrorCode::not_found, "no resource type " + r.pathParam("id"));
     });
-    // /Me needs a signed-in user; sessions arrive with the sign-in feature.
+    // /Me: the signed-in user's own resource (auth_me.cpp).
     for (const char* method : {"GET", "PUT", "PATCH", "DELETE", "POST"}) {
-        router.add(method, base + "/Me", Access::token, [](HttpRequest& r) {
-            scimCaller(r);
-            return errorResponse(501,
-                                 "/Me needs a session-authenticated user; API tokens have no user");
-        });
+        router.add(method, base + "/Me", Access::token,
+                   [&context](HttpRequest& r) { return scimMe(context, r); });
     }
 }
 

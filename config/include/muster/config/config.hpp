@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "muster/config/auth_config.hpp"
+
 namespace muster::config {
 
 struct TlsConfig {
@@ -64,6 +66,8 @@ struct Config {
     // The role catalogue seeded into every new tenant (SPEC T-3).
     std::vector<RoleConfig> roles = {
         {"company_admin", 400}, {"admin", 300}, {"manager", 200}, {"employee", 100}};
+    AuthConfig auth;  // sign-in, MFA, sessions, invitations (auth_config.hpp)
+    SmtpConfig smtp;
 };
 
 // Reads and validates a YAML file. Throws muster::Error(invalid_input) whose

@@ -15,6 +15,10 @@ void registerScimBulkRoutes(ServerContext& context);
 void registerAdminUserRoutes(ServerContext& context);
 void registerAdminGroupRoutes(ServerContext& context);
 void registerAdminAuditRoutes(ServerContext& context);
+void registerAuthSignInRoutes(ServerContext& context);  // /auth/v1
+void registerAuthAdminRoutes(ServerContext& context);   // sign-in admin actions under /api/v1
+// SCIM /Me for a signed-in user (auth_me.cpp); registered with the SCIM discovery routes.
+HttpResponse scimMe(ServerContext& context, HttpRequest& request);
 void registerAdminOrgRoutes(ServerContext& context);
 void registerAgentRoutes(ServerContext& context);
 void registerAdminAgentRoutes(ServerContext& context);

@@ -14,6 +14,7 @@
 #include "muster/core/tracking_service.hpp"
 #include "muster/core/user_service.hpp"
 #include "muster/daemon/access_log.hpp"
+#include "muster/daemon/auth_services.hpp"
 #include "muster/daemon/metrics.hpp"
 #include "muster/daemon/router.hpp"
 
@@ -34,6 +35,7 @@ struct ServerContext {
     TrackingService tracking;
     AgentService agents;
     DataDeletionService dataDeletion;
+    std::unique_ptr<AuthServices> auth;  // sign-in, sessions, mail worker
     Metrics metrics;
     AccessLog accessLog;
     Router router;
