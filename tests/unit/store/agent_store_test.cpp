@@ -371,6 +371,20 @@ TEST_P(AgentStoreTest, FingerprintAndIdentifiersOfUntrackedUsers) {
               0);
 }
 
+TEST_P(AgentStoreTest, PlaceholderEmailsAreLeftOutOfUntrackedIdentifiers) {
+    User bob = minimalUser(acme.id, "bob");
+    bob.tracked = false;
+    bob.identifiers = {email("bob@CORP"), email("bob@corp.example.com"),
+                       deviceLogin("bob", "CORP")};
+    bob = inWrite([&](Transaction& tx) { return tx.users().create(bob); });
+    inWrite([&](Transaction& tx) { tx.agents().rememberPlaceholder(acme.id, bob.id, "bob@CORP"); });
+    auto untracked = inRead([&](Transaction& tx) { return tx.tracking().untrackedUsers(acme.id); });
+    ASSERT_EQ(untracked.size(), 1u);
+    ASSERT_EQ(untracked[0].identifiers.size(), 2u);
+    EXPECT_EQ(untracked[0].identifiers[0].value, "bob@corp.example.com");
+    EXPECT_EQ(untracked[0].identifiers[1].kind, IdentifierKind::device_login);
+}
+
 TEST_P(AgentStoreTest, ActivityDataIsCountedAndReallyDeletedPerUser) {
     const User jane = createUser(acme.id, "jane");
     const User bob = createUser(acme.id, "bob");
