@@ -183,6 +183,11 @@ OrgEntry ensureEntry(Transaction& tx, const Principal& by, OrgKind kind, Id tena
                      Id departmentId, const std::string& name, const std::string& attribute,
                      const User& forUser) {
     checkName(name, kind, attribute);
+    // Most writes name entries that exist: a read, not an insert attempt.
+    if (std::optional<OrgEntry> existing =
+            tx.org().findByName(kind, tenantId, departmentId, name)) {
+        return *existing;
+    }
     OrgEntry wanted;
     wanted.kind = kind;
     wanted.tenantId = tenantId;
