@@ -22,28 +22,29 @@ bool isCapture(std::string_view segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-bool matchPattern(std::string_view pattern, std::string_view path,
-                  std::map<std::string, std::string>& params) {
-    const auto wanted = splitPath(pattern);
-    const auto actual = splitPath(path);
-    if (wanted.size() != actual.size()) return false;
-    std::map<std::string, std::string> captured;
-    for (std::size_t i = 0; i < wanted.size(); ++i) {
-        if (isCapture(wanted[i])) {
-            captured.emplace(std::string(wanted[i].substr(1, wanted[i].size() - 2)),
-                             std::string(actual[i]));
-        } else if (wanted[i] != actual[i]) {
-            return false;
+// Whether the path's segments fit the route's; captures are filled only for
+// a route that fits.
+bool matchRoute(const Route& route, const std::vector<std::string_view>& actual,
+                std::map<std::string, std::string>& params) {
+    if (route.segments.size() != actual.size()) return false;
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        if (!isCapture(route.segments[i]) && route.segments[i] != actual[i]) return false;
+    }
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        const std::string& wanted = route.segments[i];
+        if (isCapture(wanted)) {
+            params.emplace(wanted.substr(1, wanted.size() - 2), std::string(actual[i]));
         }
     }
-    params = std::move(captured);
     return true;
 }
 
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
-    routes_.push_back(Route{std::move(method), std::move(pattern), access, std::move(handler)});
+    Route route{std::move(method), std::move(pattern), access, std::move(handler), {}};
+    for (std::string_view segment : splitPath(route.pattern)) route.segments.emplace_back(segment);
+    routes_.push_back(std::move(route));
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
@@ -51,9 +52,10 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     // Literal segments win over captures: "/Users/.search" before "/Users/{id}".
     const Route* captureMatch = nullptr;
     std::map<std::string, std::string> captureParams;
+    const std::vector<std::string_view> actual = splitPath(path);
     for (const Route& route : routes_) {
         std::map<std::string, std::string> params;
-        if (!matchPattern(route.pattern, path, params)) continue;
+        if (!matchRoute(route, actual, params)) continue;
         result.pathExists = true;
         if (route.method != method) continue;
         if (params.empty()) {

@@ -20,12 +20,15 @@ SqlStatement::~SqlStatement() {
     // Unbind this call's variables, and end a SELECT that was not read to
     // its end: an unfinished SQLite statement would keep its read snapshot.
     statement_->bind_clean_up();
-    if (sqlite_) {
-        // libsoci_sqlite3 exports neither the backend's typeinfo nor reset(),
-        // so reset the SQLite handle it exposes directly.
-        auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement_->get_backend());
-        if (backend->stmt_ != nullptr) sqlite_api::sqlite3_reset(backend->stmt_);
-    }
+    finishSelect(*statement_, sqlite_);
+}
+
+void finishSelect(soci::statement& statement, bool sqlite) {
+    if (!sqlite) return;
+    // libsoci_sqlite3 exports neither the backend's typeinfo nor reset(), so
+    // reset the SQLite handle it exposes directly.
+    auto* backend = static_cast<soci::sqlite3_statement_backend*>(statement.get_backend());
+    if (backend->stmt_ != nullptr) sqlite_api::sqlite3_reset(backend->stmt_);
 }
 
 bool SqlStatement::execute() {
@@ -35,6 +38,12 @@ bool SqlStatement::execute() {
     }
     statement_->define_and_bind();
     return statement_->execute(true);
+}
+
+void prepareBoundOnce(soci::statement& statement, const std::string& query) {
+    statement.alloc();
+    statement.prepare(query, soci::details::st_repeatable_query);
+    statement.define_and_bind();
 }
 
 std::vector<Id> selectIds(soci::session& sql, const std::string& query, Id tenantId, Id ownerId) {

@@ -48,6 +48,14 @@ class SqlStatement {
     std::string query_;
 };
 
+// Ends a prepared SELECT that may not have been read to its end: an
+// unfinished SQLite statement would keep its read snapshot. No-op elsewhere.
+void finishSelect(soci::statement& statement, bool sqlite);
+
+// A statement for StatementCache::reader: prepared for repeated use, its
+// variables bound by the caller once, then executed many times.
+void prepareBoundOnce(soci::statement& statement, const std::string& query);
+
 // Runs a prepared SELECT of one id column whose two placeholders are the
 // tenant and the id of the row the ids belong to (a user's groups, a group's
 // owners, ...).

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <typeinfo>
 #include <unordered_map>
 
 #include "soci_headers.hpp"
@@ -18,14 +19,31 @@ class StatementCache {
     // The statement for `query`, prepared on first use. Each session has its
     // own cache and a session serves one transaction at a time, so no locking.
     soci::statement& get(soci::session& sql, const std::string& query);
+
+    // A hot read kept with its variables bound once (Reader(session&) binds
+    // them), so a request only sets the parameters and executes: SOCI's
+    // per-column binding is most of a wide row's cost otherwise.
+    template <typename Reader>
+    Reader& reader(soci::session& sql) {
+        auto found = readers_.find(typeid(Reader).name());
+        if (found == readers_.end()) {
+            found = readers_.emplace(typeid(Reader).name(), std::make_shared<Reader>(sql)).first;
+        }
+        return *static_cast<Reader*>(found->second.get());
+    }
+
     // Drops every statement (before the session reconnects or closes).
-    void clear() { statements_.clear(); }
+    void clear() {
+        readers_.clear();
+        statements_.clear();
+    }
 
   private:
     // Beyond this many texts the cache starts over: a bound on memory, far
     // above the number of fixed queries the repositories use.
     static constexpr std::size_t maxStatements = 256;
     std::unordered_map<std::string, std::unique_ptr<soci::statement>> statements_;
+    std::unordered_map<std::string, std::shared_ptr<void>> readers_;
 };
 
 // Which cache belongs to a pooled session; the pool registers its sessions

@@ -121,6 +121,136 @@ User completeUser(soci::session& sql, User user) {
     return user;
 }
 
+// --- the hot read: one user by id (SCIM GET, filters, every write's answer) ---
+
+// The users row, bound once per connection.
+class UserRowReader {
+  public:
+    explicit UserRowReader(soci::session& sql)
+        : statement_(sql), sqlite_(sql.get_backend_name() == "sqlite3") {
+        statement_.exchange(soci::into(row_.id));
+        statement_.exchange(soci::into(row_.tenantId));
+        forEachUserField(row_,
+                         [this](const char*, auto&... target) { statement_.exchange(soci::into(target...)); });
+        statement_.exchange(soci::into(row_.version));
+        statement_.exchange(soci::into(row_.createdAt));
+        statement_.exchange(soci::into(row_.updatedAt));
+        statement_.exchange(soci::use(tenantId_));
+        statement_.exchange(soci::use(id_));
+        prepareBoundOnce(statement_, selectUsersSql("WHERE tenant_id = :tenant_id AND id = :id"));
+    }
+
+    std::optional<User> read(Id tenantId, Id id) {
+        tenantId_ = tenantId;
+        id_ = id;
+        const bool found = statement_.execute(true);
+        finishSelect(statement_, sqlite_);
+        if (!found) return std::nullopt;
+        return userOf(row_);
+    }
+
+  private:
+    soci::statement statement_;
+    bool sqlite_;
+    UserRow row_;
+    Id tenantId_ = 0;
+    Id id_ = 0;
+};
+
+// Identifiers, roles and groups of one user in one statement (instead of
+// three): each row says which of the three it is in its first column.
+class UserDetailsReader {
+  public:
+    explicit UserDetailsReader(soci::session& sql)
+        : statement_(sql), sqlite_(sql.get_backend_name() == "sqlite3") {
+        for (auto* target : {&part_, &anyDomainOrRank_, &primary_, &position_}) {
+            statement_.exchange(soci::into(*target));
+        }
+        statement_.exchange(soci::into(id_));
+        for (auto* target : {&kind_, &value_, &logonDomainOrNorm_, &type_}) {
+            statement_.exchange(soci::into(*target));
+        }
+        for (int i = 0; i < 3; ++i) {
+            statement_.exchange(soci::use(tenantId_));
+            statement_.exchange(soci::use(userId_));
+        }
+        prepareBoundOnce(statement_, query());
+    }
+
+    void complete(User& user) {
+        tenantId_ = user.tenantId;
+        userId_ = user.id;
+        for (bool more = statement_.execute(true); more; more = statement_.fetch()) {
+            if (part_ == identifierPart) {
+                user.identifiers.push_back(identifier());
+            } else if (part_ == rolePart) {
+                user.roles.push_back(value_);
+            } else {
+                user.groupIds.push_back(id_);
+            }
+        }
+        finishSelect(statement_, sqlite_);
+    }
+
+  private:
+    static constexpr int identifierPart = 0, rolePart = 1;
+
+    // Columns: part, any_domain | rank, is_primary, position, id | group id,
+    // kind, value | role name, logon_domain | role name_norm, type. Ordered
+    // as the three separate reads were: identifiers by position, roles by
+    // rank then name, groups by id.
+    static std::string query() {
+        return "SELECT 0, any_domain, is_primary, position, id, kind, value, logon_domain, type "
+               "FROM identifiers WHERE tenant_id = :t1 AND user_id = :u1 "
+               "UNION ALL SELECT 1, r.rank, 0, 0, r.id, '', r.name, r.name_norm, '' "
+               "FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
+               "WHERE ur.tenant_id = :t2 AND ur.user_id = :u2 "
+               "UNION ALL SELECT 2, 0, 0, 0, group_id, '', '', '', '' FROM group_members "
+               "WHERE tenant_id = :t3 AND member_user_id = :u3 "
+               "ORDER BY 1, 4, 2 DESC, 8, 5";
+    }
+
+    Identifier identifier() const {
+        Identifier identifier;
+        identifier.id = id_;
+        identifier.kind = parseIdentifierKind(kind_).value_or(IdentifierKind::email);
+        identifier.value = value_;
+        identifier.logonDomain = logonDomainOrNorm_;
+        identifier.anyDomain = anyDomainOrRank_ != 0;
+        identifier.type = type_;
+        identifier.primary = primary_ != 0;
+        return identifier;
+    }
+
+    soci::statement statement_;
+    bool sqlite_;
+    int part_ = 0, anyDomainOrRank_ = 0, primary_ = 0, position_ = 0;
+    Id id_ = 0;
+    std::string kind_, value_, logonDomainOrNorm_, type_;
+    Id tenantId_ = 0, userId_ = 0;
+};
+
+// Uses the connection's bound readers; a session outside the pool (some
+// tests) gets throwaway ones.
+template <typename Reader, typename Action>
+auto withReader(soci::session& sql, Action&& action) {
+    if (StatementCache* cache = statementCacheOf(sql)) return action(cache->reader<Reader>(sql));
+    Reader reader(sql);
+    return action(reader);
+}
+
+std::optional<User> readUser(soci::session& sql, Id tenantId, Id id) {
+    std::optional<User> user =
+        withReader<UserRowReader>(sql, [&](UserRowReader& reader) { return reader.read(tenantId, id); });
+    if (user) {
+        withReader<UserDetailsReader>(sql, [&](UserDetailsReader& reader) {
+            reader.complete(*user);
+            return true;
+        });
+    }
+    return user;
+}
+
 std::optional<User> firstCompleted(soci::session& sql, std::vector<User> users) {
     if (users.empty()) return std::nullopt;
     return completeUser(sql, std::move(users.front()));
@@ -347,10 +477,7 @@ User SqlUserRepository::create(const User& user) {
 }
 
 std::optional<User> SqlUserRepository::findById(Id tenantId, Id id) {
-    return translateErrors([&] {
-        return firstCompleted(
-            sql_, selectUsers(sql_, "WHERE tenant_id = :tenant_id AND id = :id", tenantId, id));
-    });
+    return translateErrors([&] { return readUser(sql_, tenantId, id); });
 }
 
 std::optional<User> SqlUserRepository::findByUserName(Id tenantId, const std::string& userName) {

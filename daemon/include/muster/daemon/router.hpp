@@ -20,6 +20,8 @@ struct Route {
     std::string pattern;  // "/api/v1/tokens/{id}"; also the metrics label
     Access access = Access::token;
     Handler handler;
+    // The pattern split on '/', once at add(): matching runs on every request.
+    std::vector<std::string> segments;
 };
 
 // Matches method + path to a route. Patterns are split on '/', and a segment
