@@ -334,6 +334,28 @@ TEST_F(Agents, ApproveRejectAssignReassignWithHistoryAndLicences) {
     EXPECT_EQ(call("GET", "/api/v1/devices?status=bogus").status, 400);
 }
 
+TEST_F(Agents, DeviceOfARemovedUserFindsANewUserAtItsNextCheckin) {
+    HttpResult in = checkin("PC-ORPHAN", "orphan", "CORP");
+    ASSERT_EQ(in.status, 201) << in.body;
+    const long long deviceId = parse(in)["device"]["id"].get<long long>();
+    const long long gone = parse(in)["user"]["id"].get<long long>();
+    ASSERT_EQ(call("POST", device(deviceId, "/approve")).status, 200);
+    ASSERT_EQ(call("POST", user(gone, "/deactivate")).status, 200);
+    ASSERT_EQ(call("DELETE", user(gone, "?confirm=orphan")).status, 204);
+    EXPECT_TRUE(parse(call("GET", device(deviceId)))["userId"].is_null());
+
+    HttpResult again = checkin("PC-ORPHAN", "orphan", "CORP");
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(parse(again)["device"]["id"], deviceId);
+    EXPECT_TRUE(parse(again)["user"]["created"].get<bool>());
+    EXPECT_NE(parse(again)["user"]["id"], gone);
+    EXPECT_EQ(parse(again)["status"], "approved") << "the device keeps its decision";
+    const json history = parse(call("GET", device(deviceId, "/history")));
+    ASSERT_EQ(history["items"].size(), 2u) << history.dump();
+    EXPECT_EQ(history["items"][0]["to"]["display"],
+              "Deleted User (ID: " + std::to_string(gone) + ")");
+}
+
 TEST_F(Agents, DeviceListPagesWithCursor) {
     for (int i = 0; i < 3; ++i) {
         ASSERT_EQ(
