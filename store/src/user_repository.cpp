@@ -64,63 +64,6 @@ std::vector<User> selectUsers(soci::session& sql, const std::string& where, Para
     return users;
 }
 
-std::vector<Identifier> loadIdentifiers(soci::session& sql, Id tenantId, Id userId) {
-    SqlStatement st(sql,
-                    "SELECT id, kind, value, logon_domain, any_domain, type, is_primary "
-                    "FROM identifiers WHERE tenant_id = :tenant_id AND user_id = :user_id "
-                    "ORDER BY position",
-                    Reuse::prepared);
-    Identifier row;
-    std::string kind;
-    int anyDomain = 0, primary = 0;
-    st.into(row.id);
-    st.into(kind);
-    st.into(row.value);
-    st.into(row.logonDomain);
-    st.into(anyDomain);
-    st.into(row.type);
-    st.into(primary);
-    st.use(tenantId);
-    st.use(userId);
-    std::vector<Identifier> identifiers;
-    for (bool more = st.execute(); more; more = st.fetchNext()) {
-        row.kind = parseIdentifierKind(kind).value_or(IdentifierKind::email);
-        row.anyDomain = anyDomain != 0;
-        row.primary = primary != 0;
-        identifiers.push_back(row);
-    }
-    return identifiers;
-}
-
-std::vector<std::string> loadRoleNames(soci::session& sql, Id tenantId, Id userId) {
-    SqlStatement st(sql,
-                    "SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
-                    "WHERE ur.tenant_id = :tenant_id AND ur.user_id = :user_id "
-                    "ORDER BY r.rank DESC, r.name_norm",
-                    Reuse::prepared);
-    std::string name;
-    st.into(name);
-    st.use(tenantId);
-    st.use(userId);
-    std::vector<std::string> names;
-    for (bool more = st.execute(); more; more = st.fetchNext()) names.push_back(name);
-    return names;
-}
-
-std::vector<Id> loadGroupIds(soci::session& sql, Id tenantId, Id userId) {
-    return selectIds(sql,
-                     "SELECT group_id FROM group_members WHERE tenant_id = :tenant_id "
-                     "AND member_user_id = :user_id ORDER BY group_id",
-                     tenantId, userId);
-}
-
-User completeUser(soci::session& sql, User user) {
-    user.identifiers = loadIdentifiers(sql, user.tenantId, user.id);
-    user.roles = loadRoleNames(sql, user.tenantId, user.id);
-    user.groupIds = loadGroupIds(sql, user.tenantId, user.id);
-    return user;
-}
-
 // --- the hot read: one user by id (SCIM GET, filters, every write's answer) ---
 
 // The users row, bound once per connection.
@@ -239,15 +182,12 @@ auto withReader(soci::session& sql, Action&& action) {
     return action(reader);
 }
 
-std::optional<User> readUser(soci::session& sql, Id tenantId, Id id) {
-    std::optional<User> user =
-        withReader<UserRowReader>(sql, [&](UserRowReader& reader) { return reader.read(tenantId, id); });
-    if (user) {
-        withReader<UserDetailsReader>(sql, [&](UserDetailsReader& reader) {
-            reader.complete(*user);
-            return true;
-        });
-    }
+// Adds identifiers, roles and groups to a user read without them.
+User completeUser(soci::session& sql, User user) {
+    withReader<UserDetailsReader>(sql, [&](UserDetailsReader& reader) {
+        reader.complete(user);
+        return true;
+    });
     return user;
 }
 
@@ -255,6 +195,14 @@ std::optional<User> firstCompleted(soci::session& sql, std::vector<User> users) 
     if (users.empty()) return std::nullopt;
     return completeUser(sql, std::move(users.front()));
 }
+
+std::optional<User> readUser(soci::session& sql, Id tenantId, Id id) {
+    std::optional<User> user =
+        withReader<UserRowReader>(sql, [&](UserRowReader& reader) { return reader.read(tenantId, id); });
+    if (!user) return std::nullopt;
+    return completeUser(sql, std::move(*user));
+}
+
 
 // --- uniqueness, checked before writing so the error can name the holder ---
 

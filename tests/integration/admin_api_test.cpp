@@ -207,7 +207,7 @@ TEST_F(AdminApi, StatusLifecycleAndConfirmedDelete) {
     json audit = parse(call("GET", "/api/v1/audit?limit=20"));
     bool shown = false;
     for (const json& event : audit["items"]) {
-        if (event["targetId"] == manager) {
+        if (event["targetType"] == "user" && event["targetId"] == manager) {
             EXPECT_EQ(event["targetDisplay"], deleted);
             shown = true;
         }
