@@ -5,6 +5,7 @@
 #include <set>
 
 #include "muster/core/error.hpp"
+#include "muster/core/org_service.hpp"
 #include "muster/core/role_limits.hpp"
 
 namespace muster {
@@ -197,6 +198,7 @@ User UserService::create(const Principal& by, const User& input) {
     validateUser(user);
     auto tx = store_.beginWrite();
     RoleLimits::load(*tx, by).checkMayGrant(user.roles);
+    user = applyOrgStructure(*tx, by, user);
     checkManager(*tx, user);
     User created = tx->users().create(user);
     AuditEvent event = userEvent(by, created, "user.create");
@@ -233,6 +235,7 @@ User UserService::writeChange(Transaction& tx, const Principal& by, const User& 
     checkManager(tx, user);
     checkStatusChange(before, user);
     keepServerManagedFields(before, user);
+    user = applyOrgStructure(tx, by, user);
     User after = tx.users().update(user);
     AuditEvent event = userEvent(by, after, action);
     event.before = snapshotOf(before);
