@@ -224,6 +224,24 @@ TEST_F(AdminApi, StatusLifecycleAndConfirmedDelete) {
     EXPECT_EQ(call("PATCH", path(invited), {{"status", "invited"}}).status, 400);
 }
 
+TEST_F(AdminApi, ManagersFormNoCycles) {
+    const long long top = createUser("chain.top");
+    const long long middle = createUser("chain.middle", json::array(), {{"managerId", top}});
+    const long long bottom = createUser("chain.bottom", json::array(), {{"managerId", middle}});
+
+    HttpResult self = call("PATCH", path(top), {{"managerId", top}});
+    EXPECT_EQ(self.status, 400);
+    EXPECT_NE(self.body.find("own manager"), std::string::npos) << self.body;
+    HttpResult loop = call("PATCH", path(top), {{"managerId", bottom}});
+    EXPECT_EQ(loop.status, 400);
+    EXPECT_NE(loop.body.find("cycle"), std::string::npos) << loop.body;
+    EXPECT_EQ(call("PATCH", path(top), {{"managerId", 999999}}).status, 400);
+    EXPECT_TRUE(parse(call("GET", path(top)))["manager"].is_null()) << "nothing was written";
+    HttpResult cleared = call("PATCH", path(bottom), {{"managerId", nullptr}});
+    ASSERT_EQ(cleared.status, 200);
+    EXPECT_TRUE(parse(cleared)["manager"].is_null());
+}
+
 TEST_F(AdminApi, ATokenOnBehalfOfAUserStopsWhenTheUserIsDeactivated) {
     const long long id = createUser("tokenowner.user", json::array({"admin"}));
     const std::string token = tokenFor(id);
