@@ -35,12 +35,14 @@ void printUserLine(const nlohmann::json& user) {
 
 int userList(const ApiClient& api, const Arguments& args) {
     std::string query = "?limit=200";
-    for (const char* filter : {"q", "status", "role", "department", "team", "tag", "sort", "order"}) {
-        if (!args.option(filter).empty()) query += "&" + std::string(filter) + "=" + urlEncode(args.option(filter));
+    for (const char* filter :
+         {"q", "status", "role", "department", "team", "tag", "sort", "order"}) {
+        if (!args.option(filter).empty())
+            query += "&" + std::string(filter) + "=" + urlEncode(args.option(filter));
     }
     const nlohmann::json page = api.get("/api/v1/users" + query).body;
-    std::printf("%-7s %-28s %-28s %-12s %-7s %s\n", "ID", "USERNAME", "DISPLAY ID", "STATUS", "BANNED",
-                "ROLES");
+    std::printf("%-7s %-28s %-28s %-12s %-7s %s\n", "ID", "USERNAME", "DISPLAY ID", "STATUS",
+                "BANNED", "ROLES");
     for (const auto& user : page["items"]) printUserLine(user);
     const nlohmann::json& counts = page["counts"];
     std::cout << "active " << counts["active"] << ", invited " << counts["invited"]
@@ -74,16 +76,23 @@ int userCreate(const ApiClient& api, const Arguments& args) {
 }
 
 int userAction(const ApiClient& api, const Arguments& args, const std::string& action) {
-    const nlohmann::json user = api.post(userPath(args, ("user " + action).c_str(), "/" + action),
-                                         nlohmann::json::object()).body;
+    const nlohmann::json user =
+        api.post(userPath(args, ("user " + action).c_str(), "/" + action), nlohmann::json::object())
+            .body;
     printUserLine(user);
     return EXIT_SUCCESS;
 }
 
-int userActivate(const ApiClient& api, const Arguments& args) { return userAction(api, args, "activate"); }
-int userDeactivate(const ApiClient& api, const Arguments& args) { return userAction(api, args, "deactivate"); }
+int userActivate(const ApiClient& api, const Arguments& args) {
+    return userAction(api, args, "activate");
+}
+int userDeactivate(const ApiClient& api, const Arguments& args) {
+    return userAction(api, args, "deactivate");
+}
 int userBan(const ApiClient& api, const Arguments& args) { return userAction(api, args, "ban"); }
-int userUnban(const ApiClient& api, const Arguments& args) { return userAction(api, args, "unban"); }
+int userUnban(const ApiClient& api, const Arguments& args) {
+    return userAction(api, args, "unban");
+}
 
 int userRoles(const ApiClient& api, const Arguments& args) {
     const nlohmann::json user =

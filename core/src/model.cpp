@@ -188,4 +188,16 @@ std::string displayIdentifier(const User& user) {
 
 std::string deletedUserDisplay(Id id) { return "Deleted User (ID: " + std::to_string(id) + ")"; }
 
+std::string lowerAscii(std::string_view text) {
+    std::string lower(text);
+    for (char& c : lower) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return lower;
+}
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && lowerAscii(a) == lowerAscii(b);
+}
+
 }  // namespace muster

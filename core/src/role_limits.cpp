@@ -9,12 +9,6 @@ namespace muster {
 
 namespace {
 
-std::string lowerCased(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 std::string describe(const policies::RankedRole& role) {
     return role.name + " (rank " + std::to_string(role.rank) + ")";
 }
@@ -24,7 +18,7 @@ std::string describe(const policies::RankedRole& role) {
 RoleLimits RoleLimits::load(Transaction& tx, const Principal& by) {
     RoleLimits limits;
     for (const Role& role : tx.roles().list(by.tenantId)) {
-        limits.catalogue_[lowerCased(role.name)] = {role.name, role.rank};
+        limits.catalogue_[lowerAscii(role.name)] = {role.name, role.rank};
         limits.tenantTopRank_ = std::max(limits.tenantTopRank_, role.rank);
     }
     if (!by.userId) return limits;
@@ -45,7 +39,7 @@ RoleLimits RoleLimits::load(Transaction& tx, const Principal& by) {
 std::vector<policies::RankedRole> RoleLimits::ranked(const std::vector<std::string>& names) const {
     std::vector<policies::RankedRole> roles;
     for (const std::string& name : names) {
-        auto found = catalogue_.find(lowerCased(name));
+        auto found = catalogue_.find(lowerAscii(name));
         // An unknown role is refused by the store with a clear message; here it
         // can only be ranked as high as possible, so it never slips through.
         roles.push_back(found != catalogue_.end() ? found->second
@@ -63,7 +57,8 @@ void RoleLimits::refuse(const policies::RankedRole& blocking, const std::string&
 
 void RoleLimits::checkMayManage(const User& target) const {
     if (unrestricted_) return;
-    if (auto blocking = policies::roleBlocking(actorRoles_, tenantTopRank_, ranked(target.roles), {})) {
+    if (auto blocking =
+            policies::roleBlocking(actorRoles_, tenantTopRank_, ranked(target.roles), {})) {
         refuse(*blocking, "managing user " + std::to_string(target.id) + " (" + target.userName +
                               "), who holds " + blocking->name + ",");
     }
@@ -71,7 +66,8 @@ void RoleLimits::checkMayManage(const User& target) const {
 
 void RoleLimits::checkMayGrant(const std::vector<std::string>& roleNames) const {
     if (unrestricted_) return;
-    if (auto blocking = policies::roleBlocking(actorRoles_, tenantTopRank_, {}, ranked(roleNames))) {
+    if (auto blocking =
+            policies::roleBlocking(actorRoles_, tenantTopRank_, {}, ranked(roleNames))) {
         refuse(*blocking, "granting the role " + blocking->name);
     }
 }

@@ -27,13 +27,6 @@ void validateRole(const std::string& name, int rank) {
     }
 }
 
-bool sameName(const std::string& a, const std::string& b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 }  // namespace
 
 std::vector<Role> RoleService::list(const Principal& by) {
@@ -55,7 +48,7 @@ Role RoleService::define(const Principal& by, const std::string& name, int rank)
     }
     std::optional<Role> before;
     for (const Role& role : tx->roles().list(by.tenantId)) {
-        if (sameName(role.name, name)) before = role;
+        if (equalsIgnoringCase(role.name, name)) before = role;
     }
     Role role = tx->roles().upsert(by.tenantId, name, rank);
     AuditEvent event;
@@ -65,7 +58,8 @@ Role RoleService::define(const Principal& by, const std::string& name, int rank)
     event.targetType = "role";
     event.targetId = role.id;
     event.targetDisplay = role.name;
-    if (before) event.before = Snapshot{{"name", before->name}, {"rank", std::to_string(before->rank)}};
+    if (before)
+        event.before = Snapshot{{"name", before->name}, {"rank", std::to_string(before->rank)}};
     event.after = Snapshot{{"name", role.name}, {"rank", std::to_string(role.rank)}};
     tx->audit().record(event);
     tx->commit();
@@ -79,7 +73,7 @@ int RoleService::addMissingRoles(const std::vector<RoleDefinition>& catalogue) {
         const std::vector<Role> existing = tx->roles().list(tenant.id);
         for (const RoleDefinition& wanted : catalogue) {
             bool present = std::any_of(existing.begin(), existing.end(), [&](const Role& role) {
-                return sameName(role.name, wanted.name);
+                return equalsIgnoringCase(role.name, wanted.name);
             });
             if (present) continue;
             tx->roles().upsert(tenant.id, wanted.name, wanted.rank);

@@ -12,11 +12,6 @@ namespace muster {
 
 namespace {
 
-std::string lowerCased(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 constexpr std::size_t maxNameLength = 256;
 constexpr std::size_t maxTextLength = 1024;
@@ -120,18 +115,18 @@ User loadForChange(Transaction& tx, const Principal& by, Id id,
 
 std::vector<std::string> rolesAdded(const User& before, const User& after) {
     std::set<std::string> held;
-    for (const std::string& role : before.roles) held.insert(lowerCased(role));
+    for (const std::string& role : before.roles) held.insert(lowerAscii(role));
     std::vector<std::string> added;
     for (const std::string& role : after.roles) {
-        if (!held.count(lowerCased(role))) added.push_back(role);
+        if (!held.count(lowerAscii(role))) added.push_back(role);
     }
     return added;
 }
 
 bool sameRoles(const User& before, const User& after) {
     std::set<std::string> a, b;
-    for (const std::string& role : before.roles) a.insert(lowerCased(role));
-    for (const std::string& role : after.roles) b.insert(lowerCased(role));
+    for (const std::string& role : before.roles) a.insert(lowerAscii(role));
+    for (const std::string& role : after.roles) b.insert(lowerAscii(role));
     return a == b;
 }
 

@@ -11,6 +11,13 @@ constexpr std::int64_t maxPageSize = 200;
 
 }  // namespace
 
+void addAdminRoute(ServerContext& context, const char* method, const char* pattern,
+                   AdminAction action) {
+    context.router.add(method, pattern, Access::token, [&context, action](HttpRequest& request) {
+        return action(context, request);
+    });
+}
+
 void requireAdmin(const Principal& caller) {
     requireScope(caller, {TokenScope::admin, TokenScope::operator_});
 }

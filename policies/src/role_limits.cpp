@@ -10,8 +10,7 @@ std::optional<RankedRole> highestRole(const std::vector<RankedRole>& roles) {
     return best;
 }
 
-std::optional<RankedRole> roleBlocking(const std::vector<RankedRole>& actorRoles,
-                                       int tenantTopRank,
+std::optional<RankedRole> roleBlocking(const std::vector<RankedRole>& actorRoles, int tenantTopRank,
                                        const std::vector<RankedRole>& targetRoles,
                                        const std::vector<RankedRole>& grantedRoles) {
     const std::optional<RankedRole> actorTop = highestRole(actorRoles);

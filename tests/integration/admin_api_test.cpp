@@ -19,7 +19,7 @@ json parse(const HttpResult& result) {
 }
 
 class AdminApi : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() { daemon_ = new DaemonProcess(); }
     static void TearDownTestSuite() {
         delete daemon_;
@@ -93,12 +93,15 @@ TEST_F(AdminApi, ListFiltersSortsPagesAndCountsByStatus) {
     const long long invitedId =
         createUser("count.invited", json::array(), {{"team", "Counters"}, {"status", "invited"}});
     ASSERT_EQ(call("POST", path(createUser("count.gone", json::array(), {{"team", "Counters"}}),
-                                "/deactivate")).status, 200);
+                                "/deactivate"))
+                  .status,
+              200);
 
     HttpResult all = call("GET", "/api/v1/users?team=Counters&limit=3&sort=title&order=asc");
     ASSERT_EQ(all.status, 200) << all.body;
     json page = parse(all);
-    EXPECT_EQ(page["counts"], json({{"active", 5}, {"invited", 1}, {"deactivated", 1}, {"all", 7}}));
+    EXPECT_EQ(page["counts"],
+              json({{"active", 5}, {"invited", 1}, {"deactivated", 1}, {"all", 7}}));
     ASSERT_EQ(page["items"].size(), 3u);
     ASSERT_TRUE(page["nextCursor"].is_string());
 
@@ -138,8 +141,8 @@ TEST_F(AdminApi, RoleLimitsStopAnAdminAtItsOwnRank) {
     EXPECT_EQ(call("PUT", path(staff, "/roles"), {{"roles", {"manager"}}}, asAdmin).status, 200);
 
     // Out of reach: creating, promoting to, editing or deleting admins.
-    HttpResult makeAdmin = call("POST", "/api/v1/users",
-                                {{"userName", "limits.bad"}, {"roles", {"admin"}}}, asAdmin);
+    HttpResult makeAdmin =
+        call("POST", "/api/v1/users", {{"userName", "limits.bad"}, {"roles", {"admin"}}}, asAdmin);
     EXPECT_EQ(makeAdmin.status, 403);
     EXPECT_NE(makeAdmin.body.find("admin (rank 300)"), std::string::npos) << makeAdmin.body;
     EXPECT_EQ(call("PUT", path(staff, "/roles"), {{"roles", {"admin"}}}, asAdmin).status, 403);
@@ -149,27 +152,31 @@ TEST_F(AdminApi, RoleLimitsStopAnAdminAtItsOwnRank) {
     EXPECT_EQ(call("POST", path(peer, "/deactivate"), json::object(), asAdmin).status, 403);
     EXPECT_EQ(call("POST", path(peer, "/ban"), json::object(), asAdmin).status, 403);
     // Minting a token that acts as the company admin would be an escalation.
-    EXPECT_EQ(call("POST", "/api/v1/tokens",
-                   {{"name", "x"}, {"scopes", {"admin"}}, {"user", boss}}, asAdmin).status, 403);
+    EXPECT_EQ(call("POST", "/api/v1/tokens", {{"name", "x"}, {"scopes", {"admin"}}, {"user", boss}},
+                   asAdmin)
+                  .status,
+              403);
 
     // The same limit on the SCIM door, for a SCIM token on behalf of the admin.
     HttpResult scimToken = call("POST", "/api/v1/tokens",
                                 {{"name", "scim as admin"}, {"scopes", {"scim"}}, {"user", admin}});
     ASSERT_EQ(scimToken.status, 201) << scimToken.body;
     const std::string asAdminOverScim = parse(scimToken)["token"];
-    HttpResult scimPatch = call(
-        "PATCH", "/scim/v2/Users/" + std::to_string(boss),
-        {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
-         {"Operations", {{{"op", "replace"}, {"path", "title"}, {"value", "x"}}}}},
-        asAdminOverScim);
+    HttpResult scimPatch =
+        call("PATCH", "/scim/v2/Users/" + std::to_string(boss),
+             {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+              {"Operations", {{{"op", "replace"}, {"path", "title"}, {"value", "x"}}}}},
+             asAdminOverScim);
     EXPECT_EQ(scimPatch.status, 403) << scimPatch.body;
-    EXPECT_EQ(call("DELETE", "/scim/v2/Users/" + std::to_string(boss), nullptr, asAdminOverScim).status,
-              403);
+    EXPECT_EQ(
+        call("DELETE", "/scim/v2/Users/" + std::to_string(boss), nullptr, asAdminOverScim).status,
+        403);
     EXPECT_EQ(call("GET", path(boss)).status, 200) << "the company admin is still there";
 
     // The company admin manages everyone.
     const std::string asBoss = tokenFor(boss);
-    EXPECT_EQ(call("PUT", path(peer, "/roles"), {{"roles", {"company_admin"}}}, asBoss).status, 200);
+    EXPECT_EQ(call("PUT", path(peer, "/roles"), {{"roles", {"company_admin"}}}, asBoss).status,
+              200);
     EXPECT_EQ(call("PATCH", path(peer), {{"title", "Promoted"}}, asBoss).status, 200);
 }
 
@@ -257,10 +264,12 @@ TEST_F(AdminApi, ATokenOnBehalfOfAUserStopsWhenTheUserIsDeactivated) {
 }
 
 TEST_F(AdminApi, IdentifiersAreUniqueAndDecideTheDisplayId) {
-    const long long holder = createUser("ident.holder", json::array(),
-                                        {{"identifiers", {{{"kind", "email"}, {"value", "pat@corp.example"}}}}});
-    const long long other = createUser("ident.other", json::array(),
-                                       {{"identifiers", {{{"kind", "employee_id"}, {"value", "E-77"}}}}});
+    const long long holder =
+        createUser("ident.holder", json::array(),
+                   {{"identifiers", {{{"kind", "email"}, {"value", "pat@corp.example"}}}}});
+    const long long other =
+        createUser("ident.other", json::array(),
+                   {{"identifiers", {{{"kind", "employee_id"}, {"value", "E-77"}}}}});
     EXPECT_EQ(parse(call("GET", path(other)))["displayId"], "E-77");
 
     HttpResult taken = call("POST", path(other, "/identifiers"),
@@ -269,17 +278,20 @@ TEST_F(AdminApi, IdentifiersAreUniqueAndDecideTheDisplayId) {
     EXPECT_NE(taken.body.find("user " + std::to_string(holder)), std::string::npos) << taken.body;
 
     ASSERT_EQ(call("POST", path(other, "/identifiers"),
-                   {{"kind", "upn"}, {"value", "other@corp.example"}}).status, 201);
+                   {{"kind", "upn"}, {"value", "other@corp.example"}})
+                  .status,
+              201);
     EXPECT_EQ(parse(call("GET", path(other)))["displayId"], "other@corp.example") << "UPN first";
-    ASSERT_EQ(call("DELETE", path(other, "/identifiers?kind=upn&value=other@corp.example")).status, 200);
+    ASSERT_EQ(call("DELETE", path(other, "/identifiers?kind=upn&value=other@corp.example")).status,
+              200);
     EXPECT_EQ(parse(call("GET", path(other)))["displayId"], "E-77");
 }
 
 TEST_F(AdminApi, GroupsNestWithoutCyclesAndDeriveThePrimaryGroup) {
     const long long user = createUser("groups.member");
     auto makeGroup = [](const std::string& name, const json& goal) {
-        HttpResult created = call("POST", "/api/v1/groups",
-                                  {{"displayName", name}, {"productiveHoursGoal", goal}});
+        HttpResult created =
+            call("POST", "/api/v1/groups", {{"displayName", name}, {"productiveHoursGoal", goal}});
         EXPECT_EQ(created.status, 201) << created.body;
         return parse(created).value("id", 0LL);
     };
@@ -287,8 +299,10 @@ TEST_F(AdminApi, GroupsNestWithoutCyclesAndDeriveThePrimaryGroup) {
     const long long high = makeGroup("Groups High", 7.5);
     const long long parent = makeGroup("Groups Parent", nullptr);
     const json addUser = {{"add", {{{"type", "user"}, {"id", user}}}}};
-    ASSERT_EQ(call("POST", "/api/v1/groups/" + std::to_string(low) + "/members", addUser).status, 200);
-    ASSERT_EQ(call("POST", "/api/v1/groups/" + std::to_string(high) + "/members", addUser).status, 200);
+    ASSERT_EQ(call("POST", "/api/v1/groups/" + std::to_string(low) + "/members", addUser).status,
+              200);
+    ASSERT_EQ(call("POST", "/api/v1/groups/" + std::to_string(high) + "/members", addUser).status,
+              200);
     EXPECT_EQ(parse(call("GET", path(user)))["primaryGroup"]["id"], high);
 
     // An explicit choice wins; raising a goal does not override it.
@@ -297,22 +311,29 @@ TEST_F(AdminApi, GroupsNestWithoutCyclesAndDeriveThePrimaryGroup) {
     EXPECT_EQ(call("PUT", path(user, "/primary-group"), {{"groupId", parent}}).status, 400)
         << "only a group the user is a member of";
     ASSERT_EQ(call("PUT", path(user, "/primary-group"), {{"groupId", nullptr}}).status, 200);
-    ASSERT_EQ(call("PATCH", "/api/v1/groups/" + std::to_string(low), {{"productiveHoursGoal", 9}}).status, 200);
+    ASSERT_EQ(
+        call("PATCH", "/api/v1/groups/" + std::to_string(low), {{"productiveHoursGoal", 9}}).status,
+        200);
     EXPECT_EQ(parse(call("GET", path(user)))["primaryGroup"]["id"], low) << "goals re-derive it";
 
     // Nesting: parent contains low; low containing parent would be a cycle.
     ASSERT_EQ(call("POST", "/api/v1/groups/" + std::to_string(parent) + "/members",
-                   {{"add", {{{"type", "group"}, {"id", low}}}}}).status, 200);
+                   {{"add", {{{"type", "group"}, {"id", low}}}}})
+                  .status,
+              200);
     HttpResult cycle = call("POST", "/api/v1/groups/" + std::to_string(low) + "/members",
                             {{"add", {{{"type", "group"}, {"id", parent}}}}});
     EXPECT_EQ(cycle.status, 400) << cycle.body;
     EXPECT_NE(cycle.body.find("cycle"), std::string::npos);
 
-    HttpResult owners = call("PATCH", "/api/v1/groups/" + std::to_string(parent), {{"owners", {user}}});
+    HttpResult owners =
+        call("PATCH", "/api/v1/groups/" + std::to_string(parent), {{"owners", {user}}});
     ASSERT_EQ(owners.status, 200) << owners.body;
     EXPECT_EQ(parse(owners)["owners"][0]["id"], user);
-    EXPECT_EQ(call("PATCH", "/api/v1/groups/" + std::to_string(parent),
-                   {{"productiveHoursGoal", 30}}).status, 400);
+    EXPECT_EQ(
+        call("PATCH", "/api/v1/groups/" + std::to_string(parent), {{"productiveHoursGoal", 30}})
+            .status,
+        400);
 }
 
 TEST_F(AdminApi, RoleCatalogueIsListedAndOnlyTheTopRoleChangesIt) {
@@ -322,20 +343,23 @@ TEST_F(AdminApi, RoleCatalogueIsListedAndOnlyTheTopRoleChangesIt) {
 
     EXPECT_EQ(call("PUT", "/api/v1/roles/supervisor", {{"rank", 150}}).status, 200);
     const long long admin = createUser("catalogue.admin", json::array({"admin"}));
-    EXPECT_EQ(call("PUT", "/api/v1/roles/supervisor", {{"rank", 999}}, tokenFor(admin)).status, 403);
+    EXPECT_EQ(call("PUT", "/api/v1/roles/supervisor", {{"rank", 999}}, tokenFor(admin)).status,
+              403);
     EXPECT_EQ(call("PUT", "/api/v1/roles/bad%20name", {{"rank", 1}}).status, 400);
 }
 
 TEST_F(AdminApi, AnotherTenantSeesNothingOfThisOne) {
     ASSERT_EQ(call("POST", "/api/v1/tenants", {{"name", "isolated"}}).status, 201);
-    HttpResult other = call("POST", "/api/v1/tokens",
-                            {{"name", "other admin"}, {"tenant", "isolated"}, {"scopes", {"admin"}}});
+    HttpResult other =
+        call("POST", "/api/v1/tokens",
+             {{"name", "other admin"}, {"tenant", "isolated"}, {"scopes", {"admin"}}});
     ASSERT_EQ(other.status, 201) << other.body;
     const std::string foreign = parse(other)["token"];
 
     const long long id = createUser("isolation.user");
     HttpResult group = call("POST", "/api/v1/groups", {{"displayName", "Isolation Group"}});
-    const std::string groupPath = "/api/v1/groups/" + std::to_string(parse(group)["id"].get<long long>());
+    const std::string groupPath =
+        "/api/v1/groups/" + std::to_string(parse(group)["id"].get<long long>());
 
     EXPECT_EQ(call("GET", path(id), nullptr, foreign).status, 404);
     EXPECT_EQ(call("PATCH", path(id), {{"title", "x"}}, foreign).status, 404);
@@ -345,13 +369,20 @@ TEST_F(AdminApi, AnotherTenantSeesNothingOfThisOne) {
     EXPECT_EQ(call("GET", path(id, "/identifiers"), nullptr, foreign).status, 404);
     EXPECT_EQ(call("GET", groupPath, nullptr, foreign).status, 404);
     EXPECT_EQ(call("PATCH", groupPath, {{"displayName", "x"}}, foreign).status, 404);
-    EXPECT_EQ(call("POST", groupPath + "/members", {{"add", {{{"type", "user"}, {"id", id}}}}}, foreign).status, 404);
+    EXPECT_EQ(
+        call("POST", groupPath + "/members", {{"add", {{{"type", "user"}, {"id", id}}}}}, foreign)
+            .status,
+        404);
     EXPECT_EQ(call("DELETE", groupPath, nullptr, foreign).status, 404);
     // Nor may its groups take this tenant's users as members.
     HttpResult theirs = call("POST", "/api/v1/groups", {{"displayName", "Theirs"}}, foreign);
     ASSERT_EQ(theirs.status, 201);
-    EXPECT_EQ(call("POST", "/api/v1/groups/" + std::to_string(parse(theirs)["id"].get<long long>()) + "/members",
-                   {{"add", {{{"type", "user"}, {"id", id}}}}}, foreign).status, 400);
+    EXPECT_EQ(
+        call("POST",
+             "/api/v1/groups/" + std::to_string(parse(theirs)["id"].get<long long>()) + "/members",
+             {{"add", {{{"type", "user"}, {"id", id}}}}}, foreign)
+            .status,
+        400);
 
     json users = parse(call("GET", "/api/v1/users", nullptr, foreign));
     EXPECT_EQ(users["counts"]["all"], 0);
@@ -367,25 +398,28 @@ TEST_F(AdminApi, AnotherTenantSeesNothingOfThisOne) {
 namespace {
 
 class AdminCli : public AdminApi {
-protected:
+  protected:
     static ProgramResult ctl(std::vector<std::string> words, const std::string& token) {
         words.insert(words.begin(), DaemonProcess::ctlPath().string());
-        return runProgram(words, {{"MUSTER_URL", "http://127.0.0.1:" + std::to_string(daemon_->port())},
-                                  {"MUSTER_TOKEN", token}});
+        return runProgram(words,
+                          {{"MUSTER_URL", "http://127.0.0.1:" + std::to_string(daemon_->port())},
+                           {"MUSTER_TOKEN", token}});
     }
 };
 
 TEST_F(AdminCli, ManagesUsersUnderTheSameRoleLimits) {
     const std::string admin = daemon_->bootstrapToken();
-    ProgramResult created =
-        ctl({"user", "create", "cli.user", "--email", "cli.user@corp.example", "--role", "employee"}, admin);
+    ProgramResult created = ctl(
+        {"user", "create", "cli.user", "--email", "cli.user@corp.example", "--role", "employee"},
+        admin);
     ASSERT_EQ(created.exitCode, 0) << created.err;
     ProgramResult listed = ctl({"user", "list", "--q", "cli.user"}, admin);
     ASSERT_EQ(listed.exitCode, 0) << listed.err;
     EXPECT_NE(listed.out.find("cli.user@corp.example"), std::string::npos) << listed.out;
     EXPECT_NE(listed.out.find("all 1"), std::string::npos) << listed.out;
 
-    const long long id = json::parse(call("GET", "/api/v1/users?q=cli.user").body)["items"][0]["id"];
+    const long long id =
+        json::parse(call("GET", "/api/v1/users?q=cli.user").body)["items"][0]["id"];
     const std::string idText = std::to_string(id);
     EXPECT_EQ(ctl({"user", "delete", idText, "--confirm", "cli.user"}, admin).exitCode, 1)
         << "still active";

@@ -36,19 +36,20 @@ nlohmann::json eventJson(Transaction& tx, const AuditEvent& event) {
         !tx.users().findById(event.tenantId, *event.targetId)) {
         targetDisplay = deletedUserDisplay(*event.targetId);
     }
-    return {{"id", event.id},
-            {"time", formatTimestamp(event.occurredAt)},
-            {"actor", event.actor.id},
-            {"actorDisplay", actorDisplay(tx, event.tenantId, event.actor.id)},
-            {"source", event.actor.source},
-            {"sourceAddress", event.actor.sourceAddress},
-            {"userAgent", event.actor.userAgent},
-            {"action", event.action},
-            {"targetType", event.targetType},
-            {"targetId", event.targetId ? nlohmann::json(*event.targetId) : nlohmann::json(nullptr)},
-            {"targetDisplay", targetDisplay},
-            {"before", snapshotJson(event.before)},
-            {"after", snapshotJson(event.after)}};
+    return {
+        {"id", event.id},
+        {"time", formatTimestamp(event.occurredAt)},
+        {"actor", event.actor.id},
+        {"actorDisplay", actorDisplay(tx, event.tenantId, event.actor.id)},
+        {"source", event.actor.source},
+        {"sourceAddress", event.actor.sourceAddress},
+        {"userAgent", event.actor.userAgent},
+        {"action", event.action},
+        {"targetType", event.targetType},
+        {"targetId", event.targetId ? nlohmann::json(*event.targetId) : nlohmann::json(nullptr)},
+        {"targetDisplay", targetDisplay},
+        {"before", snapshotJson(event.before)},
+        {"after", snapshotJson(event.after)}};
 }
 
 std::optional<Id> beforeIdOf(const query::ListQuery& query) {

@@ -23,8 +23,9 @@ nlohmann::json groupJson(Transaction& tx, const Group& group, bool withMembers) 
         {"id", group.id},
         {"displayName", group.displayName},
         {"externalId", group.externalId},
-        {"productiveHoursGoal", group.productiveHoursGoal ? nlohmann::json(*group.productiveHoursGoal)
-                                                          : nlohmann::json(nullptr)},
+        {"productiveHoursGoal", group.productiveHoursGoal
+                                    ? nlohmann::json(*group.productiveHoursGoal)
+                                    : nlohmann::json(nullptr)},
         {"owners", owners},
         {"created", formatTimestamp(group.createdAt)},
         {"updated", formatTimestamp(group.updatedAt)},
@@ -53,15 +54,17 @@ std::vector<GroupMember> membersFromJson(const nlohmann::json& body, const char*
     for (const nlohmann::json& item : *found) {
         const std::string type = item.is_object() ? optionalString(item, "type") : "";
         auto id = item.is_object() ? item.find("id") : item.end();
-        if ((type != "user" && type != "group") || id == item.end() ||
-            !id->is_number_integer()) {
+        if ((type != "user" && type != "group") || id == item.end() || !id->is_number_integer()) {
             throw Error(ErrorCode::invalid_input,
-                        std::string(key) + ": each member is {\"type\": \"user\"|\"group\", "
-                                           "\"id\": n}, found " + item.dump(),
+                        std::string(key) +
+                            ": each member is {\"type\": \"user\"|\"group\", "
+                            "\"id\": n}, found " +
+                            item.dump(),
                         key);
         }
         members.push_back({type == "user" ? GroupMember::Kind::user : GroupMember::Kind::group,
-                           id->get<Id>(), {}});
+                           id->get<Id>(),
+                           {}});
     }
     return members;
 }
@@ -71,7 +74,8 @@ GroupEdit groupEditFromJson(const nlohmann::json& body) {
                                                 "members"};
     for (const auto& [key, value] : body.items()) {
         if (!known.count(key)) {
-            throw Error(ErrorCode::invalid_input, key + " is not a known attribute of a group", key);
+            throw Error(ErrorCode::invalid_input, key + " is not a known attribute of a group",
+                        key);
         }
     }
     GroupEdit edit;
@@ -103,7 +107,8 @@ GroupEdit groupEditFromJson(const nlohmann::json& body) {
 
 HttpResponse groupResponse(ServerContext& context, const Group& group, int status = 200) {
     auto tx = context.store.beginRead();
-    HttpResponse response = HttpResponse::json(status, groupJson(*tx, group, !group.members.empty()).dump());
+    HttpResponse response =
+        HttpResponse::json(status, groupJson(*tx, group, !group.members.empty()).dump());
     if (status == 201) {
         response.headers.emplace_back("Location", "/api/v1/groups/" + std::to_string(group.id));
     }
@@ -131,7 +136,8 @@ HttpResponse listGroups(ServerContext& context, HttpRequest& request) {
 HttpResponse getGroup(ServerContext& context, HttpRequest& request) {
     requireAdmin(request.caller());
     const bool withMembers = request.queryParam("members").value_or("true") != "false";
-    const Group group = context.groups.get(request.caller(), pathId(request, "id", "group"), withMembers);
+    const Group group =
+        context.groups.get(request.caller(), pathId(request, "id", "group"), withMembers);
     auto tx = context.store.beginRead();
     return HttpResponse::json(200, groupJson(*tx, group, withMembers).dump());
 }
@@ -200,27 +206,21 @@ HttpResponse defineRole(ServerContext& context, HttpRequest& request) {
     }
     RoleService roles(context.store);
     return HttpResponse::json(
-        200, roleJson(roles.define(request.caller(), request.pathParam("name"), rank->get<int>())).dump());
-}
-
-using Action = HttpResponse (*)(ServerContext&, HttpRequest&);
-
-void route(ServerContext& context, const char* method, const char* pattern, Action action) {
-    context.router.add(method, pattern, Access::token,
-                       [&context, action](HttpRequest& request) { return action(context, request); });
+        200, roleJson(roles.define(request.caller(), request.pathParam("name"), rank->get<int>()))
+                 .dump());
 }
 
 }  // namespace
 
 void registerAdminGroupRoutes(ServerContext& context) {
-    route(context, "GET", "/api/v1/groups", listGroups);
-    route(context, "POST", "/api/v1/groups", createGroup);
-    route(context, "GET", "/api/v1/groups/{id}", getGroup);
-    route(context, "PATCH", "/api/v1/groups/{id}", editGroup);
-    route(context, "DELETE", "/api/v1/groups/{id}", deleteGroup);
-    route(context, "POST", "/api/v1/groups/{id}/members", changeMembers);
-    route(context, "GET", "/api/v1/roles", listRoles);
-    route(context, "PUT", "/api/v1/roles/{name}", defineRole);
+    addAdminRoute(context, "GET", "/api/v1/groups", listGroups);
+    addAdminRoute(context, "POST", "/api/v1/groups", createGroup);
+    addAdminRoute(context, "GET", "/api/v1/groups/{id}", getGroup);
+    addAdminRoute(context, "PATCH", "/api/v1/groups/{id}", editGroup);
+    addAdminRoute(context, "DELETE", "/api/v1/groups/{id}", deleteGroup);
+    addAdminRoute(context, "POST", "/api/v1/groups/{id}/members", changeMembers);
+    addAdminRoute(context, "GET", "/api/v1/roles", listRoles);
+    addAdminRoute(context, "PUT", "/api/v1/roles/{name}", defineRole);
 }
 
 }  // namespace muster::daemon

@@ -17,9 +17,12 @@ nlohmann::json optionalTime(const std::optional<Timestamp>& time) {
 
 std::string sitesModeName(SiteAccess::Mode mode) {
     switch (mode) {
-        case SiteAccess::Mode::all: return "all";
-        case SiteAccess::Mode::listed: return "listed";
-        case SiteAccess::Mode::none: break;
+        case SiteAccess::Mode::all:
+            return "all";
+        case SiteAccess::Mode::listed:
+            return "listed";
+        case SiteAccess::Mode::none:
+            break;
     }
     return "none";
 }
@@ -52,7 +55,7 @@ void applyName(const nlohmann::json& name, User& user) {
     if (!name.is_object()) {
         throw Error(ErrorCode::invalid_input, "name: expected an object", "name");
     }
-    static const std::set<std::string> known = {"givenName", "familyName", "middleName",
+    static const std::set<std::string> known = {"givenName", "familyName",      "middleName",
                                                 "formatted", "honorificPrefix", "honorificSuffix"};
     for (const auto& [key, value] : name.items()) {
         if (!known.count(key)) {
@@ -104,13 +107,20 @@ std::vector<Identifier> identifiersFromJson(const nlohmann::json& value) {
 
 void applyScalar(const std::string& key, const nlohmann::json& body, User& user) {
     static const std::map<std::string, std::string User::*> texts = {
-        {"displayName", &User::displayName},     {"externalId", &User::externalId},
-        {"nickName", &User::nickName},           {"title", &User::title},
-        {"userType", &User::userType},           {"preferredLanguage", &User::preferredLanguage},
-        {"locale", &User::locale},               {"timezone", &User::timezone},
-        {"employeeNumber", &User::employeeNumber}, {"costCenter", &User::costCenter},
-        {"organization", &User::organization},   {"division", &User::division},
-        {"department", &User::department},       {"section", &User::section},
+        {"displayName", &User::displayName},
+        {"externalId", &User::externalId},
+        {"nickName", &User::nickName},
+        {"title", &User::title},
+        {"userType", &User::userType},
+        {"preferredLanguage", &User::preferredLanguage},
+        {"locale", &User::locale},
+        {"timezone", &User::timezone},
+        {"employeeNumber", &User::employeeNumber},
+        {"costCenter", &User::costCenter},
+        {"organization", &User::organization},
+        {"division", &User::division},
+        {"department", &User::department},
+        {"section", &User::section},
         {"team", &User::team},
     };
     auto found = texts.find(key);
@@ -224,8 +234,9 @@ void applyUserJson(const nlohmann::json& body, User& user, bool creating) {
             user.status = *status;
         } else if (key == "status" || key == "banned" || key == "tracked") {
             throw Error(ErrorCode::invalid_input,
-                        key + " changes through its own action (activate, deactivate, ban, "
-                              "unban, track, untrack), not an edit",
+                        key +
+                            " changes through its own action (activate, deactivate, ban, "
+                            "unban, track, untrack), not an edit",
                         key);
         } else {
             applyScalar(key, body, user);

@@ -35,8 +35,8 @@ ConditionPtr combine(Condition::Kind kind, std::vector<ConditionPtr> children) {
 // `q` searches names, userName and emails (SPEC U-5).
 ConditionPtr searchCondition(const std::string& text) {
     std::vector<ConditionPtr> any;
-    for (const char* field : {"userName", "displayName", "name.givenName", "name.familyName",
-                              "emails.value"}) {
+    for (const char* field :
+         {"userName", "displayName", "name.givenName", "name.familyName", "emails.value"}) {
         any.push_back(compare(field, query::CompareOp::co, text));
     }
     return combine(Condition::Kind::any, std::move(any));
@@ -47,8 +47,8 @@ ConditionPtr filterWithoutStatus(const HttpRequest& request) {
     std::vector<ConditionPtr> all;
     if (auto q = request.queryParam("q"); q && !q->empty()) all.push_back(searchCondition(*q));
     static const std::pair<const char*, const char*> exactFilters[] = {
-        {"role", "roles"}, {"department", "department"}, {"section", "section"},
-        {"team", "team"},  {"tag", "tags"},
+        {"role", "roles"}, {"department", "department"}, {"section", "section"}, {"team", "team"},
+        {"tag", "tags"},
     };
     for (const auto& [param, field] : exactFilters) {
         if (auto value = request.queryParam(param); value && !value->empty()) {
@@ -60,15 +60,13 @@ ConditionPtr filterWithoutStatus(const HttpRequest& request) {
 
 std::optional<query::SortKey> sortOf(const HttpRequest& request) {
     static const std::map<std::string, std::string> sortable = {
-        {"name", "displayName"},  {"username", "userName"},  {"role", "roleRank"},
-        {"title", "title"},       {"department", "department"}, {"created", "meta.created"},
+        {"name", "displayName"},    {"username", "userName"},     {"role", "roleRank"},
+        {"title", "title"},         {"department", "department"}, {"created", "meta.created"},
         {"lastlogin", "lastLogin"},
     };
     std::optional<std::string> sort = request.queryParam("sort");
     if (!sort || sort->empty()) return std::nullopt;
-    std::string key = *sort;
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto found = sortable.find(key);
+    auto found = sortable.find(lowerAscii(*sort));
     if (found == sortable.end()) {
         throw Error(ErrorCode::invalid_input,
                     "sort: \"" + *sort +
@@ -92,8 +90,8 @@ HttpResponse listUsers(ServerContext& context, HttpRequest& request) {
     query.filter = base;
     if (auto status = request.queryParam("status"); status && !status->empty()) {
         if (!parseUserStatus(*status)) {
-            throw Error(ErrorCode::invalid_input,
-                        "status: expected invited, active or deactivated", "status");
+            throw Error(ErrorCode::invalid_input, "status: expected invited, active or deactivated",
+                        "status");
         }
         ConditionPtr byStatus = compare("status", query::CompareOp::eq, *status);
         query.filter = base ? combine(Condition::Kind::all, {base, byStatus}) : byStatus;
@@ -150,7 +148,8 @@ HttpResponse createUser(ServerContext& context, HttpRequest& request) {
 
 HttpResponse getUser(ServerContext& context, HttpRequest& request) {
     requireAdmin(request.caller());
-    return userResponse(context, context.users.get(request.caller(), pathId(request, "id", "user")));
+    return userResponse(context,
+                        context.users.get(request.caller(), pathId(request, "id", "user")));
 }
 
 HttpResponse editUser(ServerContext& context, HttpRequest& request) {
@@ -182,9 +181,10 @@ HttpResponse setRoles(ServerContext& context, HttpRequest& request) {
     requireAdmin(request.caller());
     const nlohmann::json body = parseJsonObject(request.body);
     std::optional<std::vector<std::string>> roles = optionalStrings(body, "roles");
-    if (!roles) throw Error(ErrorCode::invalid_input, "roles: a list of role names is required", "roles");
-    return userResponse(context,
-                        context.users.setRoles(request.caller(), pathId(request, "id", "user"), *roles));
+    if (!roles)
+        throw Error(ErrorCode::invalid_input, "roles: a list of role names is required", "roles");
+    return userResponse(
+        context, context.users.setRoles(request.caller(), pathId(request, "id", "user"), *roles));
 }
 
 HttpResponse setPrimaryGroup(ServerContext& context, HttpRequest& request) {
@@ -205,17 +205,15 @@ HttpResponse listIdentifiers(ServerContext& context, HttpRequest& request) {
     requireAdmin(request.caller());
     const User user = context.users.get(request.caller(), pathId(request, "id", "user"));
     nlohmann::json items = nlohmann::json::array();
-    for (const Identifier& identifier : user.identifiers) items.push_back(identifierJson(identifier));
-    return HttpResponse::json(200, nlohmann::json{{"items", items}, {"displayId", displayIdentifier(user)}}.dump());
+    for (const Identifier& identifier : user.identifiers)
+        items.push_back(identifierJson(identifier));
+    return HttpResponse::json(
+        200, nlohmann::json{{"items", items}, {"displayId", displayIdentifier(user)}}.dump());
 }
 
 bool sameIdentifier(const Identifier& a, const Identifier& b) {
-    auto lower = [](std::string text) {
-        for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return text;
-    };
-    return a.kind == b.kind && lower(a.value) == lower(b.value) &&
-           lower(a.logonDomain) == lower(b.logonDomain);
+    return a.kind == b.kind && equalsIgnoringCase(a.value, b.value) &&
+           equalsIgnoringCase(a.logonDomain, b.logonDomain);
 }
 
 HttpResponse addIdentifier(ServerContext& context, HttpRequest& request) {
@@ -242,50 +240,58 @@ HttpResponse removeIdentifier(ServerContext& context, HttpRequest& request) {
                 return sameIdentifier(held, removed);
             });
             if (found == list.end()) {
-                throw Error(ErrorCode::not_found, "user " + std::to_string(user.id) +
-                                                      " has no such identifier", "identifiers");
+                throw Error(ErrorCode::not_found,
+                            "user " + std::to_string(user.id) + " has no such identifier",
+                            "identifiers");
             }
             list.erase(found);
         });
     return userResponse(context, after);
 }
 
-using Action = HttpResponse (*)(ServerContext&, HttpRequest&);
+HttpResponse activate(ServerContext& context, HttpRequest& request) {
+    requireAdmin(request.caller());
+    return userResponse(context,
+                        context.users.setStatus(request.caller(), pathId(request, "id", "user"),
+                                                UserStatus::active));
+}
 
-void route(ServerContext& context, const char* method, const char* pattern, Action action) {
-    context.router.add(method, pattern, Access::token,
-                       [&context, action](HttpRequest& request) { return action(context, request); });
+HttpResponse deactivate(ServerContext& context, HttpRequest& request) {
+    requireAdmin(request.caller());
+    return userResponse(context,
+                        context.users.setStatus(request.caller(), pathId(request, "id", "user"),
+                                                UserStatus::deactivated));
+}
+
+HttpResponse ban(ServerContext& context, HttpRequest& request) {
+    requireAdmin(request.caller());
+    return userResponse(
+        context, context.users.setBanned(request.caller(), pathId(request, "id", "user"), true));
+}
+
+HttpResponse unban(ServerContext& context, HttpRequest& request) {
+    requireAdmin(request.caller());
+    return userResponse(
+        context, context.users.setBanned(request.caller(), pathId(request, "id", "user"), false));
 }
 
 }  // namespace
 
 void registerAdminUserRoutes(ServerContext& context) {
-    route(context, "GET", "/api/v1/users", listUsers);
-    route(context, "POST", "/api/v1/users", createUser);
-    route(context, "GET", "/api/v1/users/{id}", getUser);
-    route(context, "PATCH", "/api/v1/users/{id}", editUser);
-    route(context, "DELETE", "/api/v1/users/{id}", deleteUser);
-    route(context, "PUT", "/api/v1/users/{id}/roles", setRoles);
-    route(context, "PUT", "/api/v1/users/{id}/primary-group", setPrimaryGroup);
-    route(context, "GET", "/api/v1/users/{id}/identifiers", listIdentifiers);
-    route(context, "POST", "/api/v1/users/{id}/identifiers", addIdentifier);
-    route(context, "DELETE", "/api/v1/users/{id}/identifiers", removeIdentifier);
-    context.router.add("POST", "/api/v1/users/{id}/activate", Access::token, [&context](HttpRequest& r) {
-        requireAdmin(r.caller());
-        return userResponse(context, context.users.setStatus(r.caller(), pathId(r, "id", "user"), UserStatus::active));
-    });
-    context.router.add("POST", "/api/v1/users/{id}/deactivate", Access::token, [&context](HttpRequest& r) {
-        requireAdmin(r.caller());
-        return userResponse(context, context.users.setStatus(r.caller(), pathId(r, "id", "user"), UserStatus::deactivated));
-    });
-    context.router.add("POST", "/api/v1/users/{id}/ban", Access::token, [&context](HttpRequest& r) {
-        requireAdmin(r.caller());
-        return userResponse(context, context.users.setBanned(r.caller(), pathId(r, "id", "user"), true));
-    });
-    context.router.add("POST", "/api/v1/users/{id}/unban", Access::token, [&context](HttpRequest& r) {
-        requireAdmin(r.caller());
-        return userResponse(context, context.users.setBanned(r.caller(), pathId(r, "id", "user"), false));
-    });
+    addAdminRoute(context, "GET", "/api/v1/users", listUsers);
+    addAdminRoute(context, "POST", "/api/v1/users", createUser);
+    addAdminRoute(context, "GET", "/api/v1/users/{id}", getUser);
+    addAdminRoute(context, "PATCH", "/api/v1/users/{id}", editUser);
+    addAdminRoute(context, "DELETE", "/api/v1/users/{id}", deleteUser);
+    addAdminRoute(context, "PUT", "/api/v1/users/{id}/roles", setRoles);
+    addAdminRoute(context, "PUT", "/api/v1/users/{id}/primary-group", setPrimaryGroup);
+    addAdminRoute(context, "GET", "/api/v1/users/{id}/identifiers", listIdentifiers);
+    addAdminRoute(context, "POST", "/api/v1/users/{id}/identifiers", addIdentifier);
+    addAdminRoute(context, "DELETE", "/api/v1/users/{id}/identifiers", removeIdentifier);
+    addAdminRoute(context, "POST", "/api/v1/users/{id}/activate", activate);
+    addAdminRoute(context, "POST", "/api/v1/users/{id}/deactivate", deactivate);
+    addAdminRoute(context, "POST", "/api/v1/users/{id}/ban", ban);
+    addAdminRoute(context, "POST", "/api/v1/users/{id}/unban", unban);
 }
 
 }  // namespace muster::daemon

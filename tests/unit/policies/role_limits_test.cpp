@@ -1,9 +1,10 @@
 // SPEC T-3: the role limits matrix, and SPEC U-9: the primary group choice.
 
+#include "muster/policies/role_limits.hpp"
+
 #include <gtest/gtest.h>
 
 #include "muster/policies/primary_group.hpp"
-#include "muster/policies/role_limits.hpp"
 
 namespace muster::policies {
 namespace {
@@ -30,8 +31,8 @@ TEST(RoleLimits, AdminManagesOnlyManagersAndEmployees) {
     EXPECT_TRUE(allowed({admin}, {manager}));
     EXPECT_TRUE(allowed({admin}, {employee}, {manager}));
     EXPECT_TRUE(allowed({admin}, {}, {employee}));
-    EXPECT_FALSE(allowed({admin}, {admin}));          // a peer
-    EXPECT_FALSE(allowed({admin}, {companyAdmin}));   // a superior
+    EXPECT_FALSE(allowed({admin}, {admin}));                     // a peer
+    EXPECT_FALSE(allowed({admin}, {companyAdmin}));              // a superior
     EXPECT_FALSE(allowed({admin}, {employee}, {admin}));         // promote to own rank
     EXPECT_FALSE(allowed({admin}, {employee}, {companyAdmin}));  // promote above
 }

@@ -16,6 +16,11 @@ using Id = std::int64_t;
 using Timestamp = std::int64_t;
 
 Timestamp nowMillis();
+
+// ASCII case folding, the one Muster uses for names and identifiers (the
+// store's *_norm columns fold the same way).
+std::string lowerAscii(std::string_view text);
+bool equalsIgnoringCase(std::string_view a, std::string_view b);
 // "2026-11-23T05:03:00.123Z"
 std::string formatTimestamp(Timestamp millis);
 // Parses RFC 3339 / xsd:dateTime ("2026-11-23T05:03:00Z", fractions and offsets

@@ -15,7 +15,7 @@
 namespace muster {
 
 class RoleLimits {
-public:
+  public:
     // Reads the tenant's role catalogue and, when the principal acts as a
     // user, that user's roles. A principal without a user (a tenant-level
     // automation token, the operator, a directory sync) is unrestricted.
@@ -29,7 +29,7 @@ public:
 
     bool unrestricted() const { return unrestricted_; }
 
-private:
+  private:
     std::vector<policies::RankedRole> ranked(const std::vector<std::string>& names) const;
     [[noreturn]] void refuse(const policies::RankedRole& blocking, const std::string& what) const;
 

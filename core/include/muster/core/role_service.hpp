@@ -15,7 +15,7 @@
 namespace muster {
 
 class RoleService {
-public:
+  public:
     explicit RoleService(Store& store) : store_(store) {}
 
     std::vector<Role> list(const Principal& by);
@@ -26,7 +26,7 @@ public:
     // stay as they are); returns how many were added.
     int addMissingRoles(const std::vector<RoleDefinition>& catalogue);
 
-private:
+  private:
     Store& store_;
 };
 

@@ -12,8 +12,15 @@
 #include "muster/core/query.hpp"
 #include "muster/core/store.hpp"
 #include "muster/daemon/http.hpp"
+#include "muster/daemon/server_context.hpp"
 
 namespace muster::daemon {
+
+// A handler of the admin API: a plain function of the context and request.
+using AdminAction = HttpResponse (*)(ServerContext&, HttpRequest&);
+// Registers `action` for method + pattern on a token-authenticated route.
+void addAdminRoute(ServerContext& context, const char* method, const char* pattern,
+                   AdminAction action);
 
 // Admin API calls need the admin (or operator) scope.
 void requireAdmin(const Principal& caller);

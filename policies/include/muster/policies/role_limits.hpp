@@ -24,8 +24,7 @@ std::optional<RankedRole> highestRole(const std::vector<RankedRole>& roles);
 // actorRoles: the acting user's roles; tenantTopRank: the highest rank of the
 // tenant's catalogue; targetRoles: the roles the target holds now (empty for
 // a new user); grantedRoles: roles the action would give the target.
-std::optional<RankedRole> roleBlocking(const std::vector<RankedRole>& actorRoles,
-                                       int tenantTopRank,
+std::optional<RankedRole> roleBlocking(const std::vector<RankedRole>& actorRoles, int tenantTopRank,
                                        const std::vector<RankedRole>& targetRoles,
                                        const std::vector<RankedRole>& grantedRoles);
 
