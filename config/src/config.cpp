@@ -11,6 +11,7 @@
 
 #include "muster/core/error.hpp"
 #include "auth_config.hpp"
+#include "sync_config_reader.hpp"
 #include "yaml_field.hpp"
 
 namespace muster::config {
@@ -178,6 +179,7 @@ void readDocument(const Field& document, Config& out) {
          }},
         {"log", [&](const Field& f) { readLog(f, out.log); }},
         {"scim", [&](const Field& f) { readScim(f, out.scim); }},
+        {"sync", [&](const Field& f) { detail::readSync(f, out.sync); }},
         {"roles", [&](const Field& f) { readRoles(f, out.roles); }},
         {"auth", [&](const Field& f) { detail::readAuth(f, out.auth); }},
         {"smtp", [&](const Field& f) { detail::readSmtp(f, out.smtp); }},

@@ -43,6 +43,7 @@ class Field {
     // The same value, reported at another line.
     Field atLine(int line) const { return Field(source_, node_, key_, line); }
 
+    bool isScalar() const { return node_.IsScalar(); }
     std::string string() const;
     std::string nonEmptyString() const;
     bool boolean() const;

@@ -275,6 +275,7 @@ const std::vector<Migration>& allMigrations() {
         orgStructureMigration(),
         agentsMigration(),
         signInMigration(),
+        syncStateMigration(),
     };
     return migrations;
 }

@@ -31,6 +31,7 @@ Migration identityModelMigration();  // 3
 Migration orgStructureMigration();   // 4
 Migration agentsMigration();         // 5
 Migration signInMigration();         // 6
+Migration syncStateMigration();      // 7 (migration_sync.cpp)
 
 // Replaces the placeholders for the backend; empty when the statement is not
 // for this backend.

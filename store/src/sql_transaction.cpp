@@ -30,7 +30,8 @@ SqlTransaction::SqlTransaction(SessionLease lease, TransactionMode mode)
       tracking_(lease_.session()),
       org_(lease_.session()),
       activity_(lease_.session()),
-      signIn_(lease_.session()) {
+      signIn_(lease_.session()),
+      syncState_(lease_.session()) {
     translateErrors([&] { executeReconnecting(lease_, beginStatement(lease_.backend(), mode)); });
     open_ = true;
 }

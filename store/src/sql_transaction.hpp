@@ -5,6 +5,7 @@
 #include "org_repository.hpp"
 #include "repositories.hpp"
 #include "sign_in_repository.hpp"
+#include "sync_state_repository.hpp"
 #include "session_pool.hpp"
 
 namespace muster::store {
@@ -31,6 +32,7 @@ class SqlTransaction final : public Transaction {
     OrgRepository& org() override { return org_; }
     ActivityRepository& activity() override { return activity_; }
     SignInRepository& signIn() override { return signIn_; }
+    SyncStateRepository& syncState() override { return syncState_; }
     void commit() override;
 
   private:
@@ -47,6 +49,7 @@ class SqlTransaction final : public Transaction {
     SqlOrgRepository org_;
     SqlActivityRepository activity_;
     SqlSignInRepository signIn_;
+    SqlSyncStateRepository syncState_;
 };
 
 }  // namespace muster::store

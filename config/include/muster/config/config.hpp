@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "muster/config/sync_config.hpp"
+
 #include "muster/config/auth_config.hpp"
 
 namespace muster::config {
@@ -63,6 +65,7 @@ struct Config {
     StoreConfig store;
     LogConfig log;
     ScimConfig scim;
+    SyncConfig sync;  // directory sources (sync_config.hpp)
     // The role catalogue seeded into every new tenant (SPEC T-3).
     std::vector<RoleConfig> roles = {
         {"company_admin", 400}, {"admin", 300}, {"manager", 200}, {"employee", 100}};

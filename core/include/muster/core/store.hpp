@@ -122,6 +122,7 @@ class TrackingRepository;  // core/agent_store.hpp
 class ActivityRepository;  // core/agent_store.hpp
 class SignInRepository;    // core/sign_in_store.hpp
 class OrgRepository;       // core/org_store.hpp
+class SyncStateRepository; // core/sync_store.hpp
 
 class Transaction {
 public:
@@ -140,6 +141,8 @@ public:
     virtual SignInRepository& signIn() = 0;
     // Org structure catalogues: departments, sections, teams, sites, tags (core/org_store.hpp).
     virtual OrgRepository& org() = 0;
+    // Directory sync: source cookies, anchors, run reports (core/sync_store.hpp).
+    virtual SyncStateRepository& syncState() = 0;
     virtual void commit() = 0;
 };
 

@@ -1,0 +1,68 @@
+#pragma once
+
+// Turns directory entries into Muster users and groups as the source's
+// mapping config says (SPEC D-4), with a fingerprint of the mapped values so
+// an unchanged entry costs no write.
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "muster/config/sync_config.hpp"
+#include "muster/core/directory_sync.hpp"
+#include "muster/ldap/entry.hpp"
+#include "muster/sync/template.hpp"
+
+namespace muster::sync {
+
+struct MappedUser {
+    User user;
+    std::optional<std::string> managerDn;  // normalised; "" clears the manager
+    std::string fingerprint;
+};
+
+struct MappedGroup {
+    std::string displayName;
+    std::vector<std::string> memberDns;  // normalised
+    std::string fingerprint;
+};
+
+// The mapping used when a source lists no user_fields.
+std::vector<config::FieldMapping> defaultUserFields(config::DirectoryType type);
+
+// The anchor attribute of the directory type: entryUUID or objectGUID.
+std::string anchorAttribute(config::DirectoryType type);
+
+class EntryMapping {
+  public:
+    explicit EntryMapping(const config::SyncSourceConfig& source);
+
+    // Throws Error(invalid_input) naming the field when a required value
+    // (userName) comes out empty.
+    MappedUser mapUser(const ldap::Entry& entry, const ExtraValues& extra) const;
+    MappedGroup mapGroup(const ldap::Entry& entry, const ExtraValues& extra) const;
+    // The stable id of an entry ("" when it has none).
+    std::string anchorOf(const ldap::Entry& entry) const;
+
+    // Attributes to ask the directory for.
+    std::vector<std::string> userAttributes() const;
+    std::vector<std::string> groupAttributes() const;
+
+    const std::set<UserField>& ownedFields() const { return owned_; }
+    const std::set<UserField>& createOnlyFields() const { return createOnly_; }
+
+  private:
+    const config::SyncSourceConfig& source_;
+    std::vector<ValueMapping> fields_;
+    ValueTemplate groupName_;
+    std::set<UserField> owned_;
+    std::set<UserField> createOnly_;
+    std::vector<std::pair<std::string, std::string>> roles_;  // normalised group DN, role
+    std::string mappingDigest_;  // changes when the mapping config changes
+};
+
+// 64-bit FNV-1a of the text, as 16 hex digits: stable across runs and builds.
+std::string digest(const std::string& text);
+
+}  // namespace muster::sync

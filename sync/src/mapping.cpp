@@ -1,0 +1,274 @@
+#include "muster/sync/mapping.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+
+#include "muster/core/error.hpp"
+#include "muster/ldap/filter.hpp"
+
+namespace muster::sync {
+
+namespace {
+
+using config::DirectoryType;
+using config::FieldMapping;
+
+// AD userAccountControl bit ACCOUNTDISABLE.
+constexpr long accountDisable = 0x2;
+
+FieldMapping field(std::string name, std::string templateText,
+                   std::vector<config::ValueTransform> transforms = {}) {
+    FieldMapping mapping;
+    mapping.field = std::move(name);
+    mapping.templateText = std::move(templateText);
+    mapping.transforms = std::move(transforms);
+    return mapping;
+}
+
+config::ValueTransform lower() { return {config::ValueTransform::Kind::lower, {}, {}, {}, 0}; }
+
+bool isDisabledText(std::string value) {
+    for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return value == "deactivated" || value == "disabled" || value == "inactive" ||
+           value == "false" || value == "no" || value == "0";
+}
+
+void addIdentifier(User& user, IdentifierKind kind, const std::string& value, bool primary) {
+    Identifier identifier;
+    identifier.kind = kind;
+    identifier.value = value;
+    identifier.primary = primary;
+    if (kind == IdentifierKind::email) identifier.type = "work";
+    if (kind == IdentifierKind::device_login) {
+        // "user@DOMAIN": the Windows logon name and its NetBIOS domain.
+        const auto at = value.rfind('@');
+        if (at == std::string::npos || at == 0 || at + 1 == value.size()) return;
+        identifier.value = value.substr(0, at);
+        identifier.logonDomain = value.substr(at + 1);
+    }
+    user.identifiers.push_back(std::move(identifier));
+}
+
+void setTextField(User& user, UserField field, const std::string& value) {
+    switch (field) {
+        case UserField::userName:
+            user.userName = value;
+            break;
+        case UserField::givenName:
+            user.name.givenName = value;
+            break;
+        case UserField::familyName:
+            user.name.familyName = value;
+            break;
+        case UserField::formattedName:
+            user.name.formatted = value;
+            break;
+        case UserField::displayName:
+            user.displayName = value;
+            break;
+        case UserField::title:
+            user.title = value;
+            break;
+        case UserField::employeeNumber:
+            user.employeeNumber = value;
+            break;
+        case UserField::department:
+            user.department = value;
+            break;
+        case UserField::section:
+            user.section = value;
+            break;
+        case UserField::organization:
+            user.organization = value;
+            break;
+        case UserField::division:
+            user.division = value;
+            break;
+        case UserField::costCenter:
+            user.costCenter = value;
+            break;
+        default:
+            break;
+    }
+}
+
+}  // namespace
+
+std::string digest(const std::string& text) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    char out[17];
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+    return out;
+}
+
+std::vector<FieldMapping> defaultUserFields(DirectoryType type) {
+    if (type == DirectoryType::active_directory) {
+        return {field("userName", "{userPrincipalName}", {lower()}),
+                field("name.givenName", "{givenName}"),
+                field("name.familyName", "{sn}"),
+                field("displayName", "{displayName}"),
+                field("emails", "{mail}", {lower()}),
+                field("upn", "{userPrincipalName}", {lower()}),
+                field("title", "{title}"),
+                field("department", "{department}"),
+                field("employeeNumber", "{employeeID}"),
+                field("manager", "{manager}"),
+                field("deviceLogin", "{sAMAccountName}@{_netbios_domain}")};
+    }
+    return {field("userName", "{uid}"),
+            field("name.givenName", "{givenName}"),
+            field("name.familyName", "{sn}"),
+            field("displayName", "{cn}"),
+            field("emails", "{mail}", {lower()}),
+            field("title", "{title}"),
+            field("department", "{departmentNumber}"),
+            field("employeeNumber", "{employeeNumber}"),
+            field("manager", "{manager}")};
+}
+
+std::string anchorAttribute(DirectoryType type) {
+    return type == DirectoryType::active_directory ? "objectGUID" : "entryUUID";
+}
+
+EntryMapping::EntryMapping(const config::SyncSourceConfig& source)
+    : source_(source), groupName_(source.groupNameTemplate) {
+    const std::vector<FieldMapping> configured =
+        source.userFields.empty() ? defaultUserFields(source.type) : source.userFields;
+    std::string description;
+    for (const FieldMapping& mapping : configured) {
+        fields_.emplace_back(mapping);
+        std::optional<UserField> target = parseUserField(mapping.field);
+        if (!target) {
+            throw Error(ErrorCode::invalid_input,
+                        "sync source " + source.name + ": unknown field " + mapping.field);
+        }
+        owned_.insert(*target);
+        if (mapping.createOnly) createOnly_.insert(*target);
+        description += mapping.field + "=" + mapping.templateText + ";" + mapping.defaultValue +
+                       ";" + std::to_string(mapping.transforms.size()) + "|";
+    }
+    // The directory owns the status: a disabled or missing entry deactivates
+    // the user, and a returning one brings it back.
+    owned_.insert(UserField::status);
+    if (!source.roles.empty()) {
+        owned_.insert(UserField::roles);
+        for (const config::RoleFromGroup& role : source.roles) {
+            roles_.emplace_back(ldap::normalizeDn(role.groupDn), role.role);
+            description += "role:" + role.groupDn + "=" + role.role + "|";
+        }
+    }
+    mappingDigest_ = digest(description + source.groupNameTemplate + source.memberAttribute);
+}
+
+std::string EntryMapping::anchorOf(const ldap::Entry& entry) const {
+    const std::string& raw = entry.first(anchorAttribute(source_.type));
+    if (raw.empty()) return {};
+    return source_.type == DirectoryType::active_directory ? ldap::formatObjectGuid(raw) : raw;
+}
+
+MappedUser EntryMapping::mapUser(const ldap::Entry& entry, const ExtraValues& extra) const {
+    MappedUser mapped;
+    User& user = mapped.user;
+    std::string printed;  // what the fingerprint covers
+    bool statusMapped = false;
+    for (const ValueMapping& mapping : fields_) {
+        const std::string& name = mapping.config().field;
+        const UserField target = *parseUserField(name);
+        if (target == UserField::emails) {
+            const std::vector<std::string> emails = mapping.values(entry, extra);
+            for (std::size_t i = 0; i < emails.size(); ++i) {
+                addIdentifier(user, IdentifierKind::email, emails[i], i == 0);
+                printed += name + "=" + emails[i] + "\n";
+            }
+            continue;
+        }
+        const std::string value = mapping.value(entry, extra);
+        printed += name + "=" + value + "\n";
+        switch (target) {
+            case UserField::upn:
+                if (!value.empty()) addIdentifier(user, IdentifierKind::upn, value, false);
+                break;
+            case UserField::employeeId:
+                if (!value.empty()) addIdentifier(user, IdentifierKind::employee_id, value, false);
+                break;
+            case UserField::deviceLogin:
+                if (!value.empty()) addIdentifier(user, IdentifierKind::device_login, value, false);
+                break;
+            case UserField::manager:
+                mapped.managerDn = ldap::normalizeDn(value);
+                break;
+            case UserField::status:
+                statusMapped = true;
+                user.status = isDisabledText(value) ? UserStatus::deactivated : UserStatus::active;
+                break;
+            default:
+                setTextField(user, target, value);
+                break;
+        }
+    }
+    if (!statusMapped && source_.type == DirectoryType::active_directory) {
+        const std::string& control = entry.first("userAccountControl");
+        const long flags = control.empty() ? 0 : std::strtol(control.c_str(), nullptr, 10);
+        user.status = (flags & accountDisable) != 0 ? UserStatus::deactivated : UserStatus::active;
+    }
+    printed += std::string("status=") + std::string(toString(user.status)) + "\n";
+    if (!roles_.empty()) {
+        for (const std::string& group : entry.values("memberOf")) {
+            const std::string dn = ldap::normalizeDn(group);
+            for (const auto& [roleGroup, role] : roles_) {
+                if (dn == roleGroup &&
+                    std::find(user.roles.begin(), user.roles.end(), role) == user.roles.end()) {
+                    user.roles.push_back(role);
+                }
+            }
+        }
+        std::sort(user.roles.begin(), user.roles.end());
+        for (const std::string& role : user.roles) printed += "role=" + role + "\n";
+    }
+    if (user.userName.empty()) {
+        throw Error(ErrorCode::invalid_input, "userName maps to an empty value", "userName");
+    }
+    mapped.fingerprint = digest(mappingDigest_ + "\n" + printed);
+    return mapped;
+}
+
+MappedGroup EntryMapping::mapGroup(const ldap::Entry& entry, const ExtraValues& extra) const {
+    MappedGroup group;
+    group.displayName = groupName_.render(entry, extra);
+    std::string printed = "name=" + group.displayName + "\n";
+    for (const std::string& member : entry.values(source_.memberAttribute)) {
+        group.memberDns.push_back(ldap::normalizeDn(member));
+    }
+    std::sort(group.memberDns.begin(), group.memberDns.end());
+    for (const std::string& dn : group.memberDns) printed += dn + "\n";
+    group.fingerprint = digest(mappingDigest_ + "\n" + printed);
+    return group;
+}
+
+std::vector<std::string> EntryMapping::userAttributes() const {
+    std::vector<std::string> names{anchorAttribute(source_.type)};
+    for (const ValueMapping& mapping : fields_) {
+        for (const std::string& name : mapping.attributes()) names.push_back(name);
+    }
+    if (source_.type == DirectoryType::active_directory) names.push_back("userAccountControl");
+    if (!roles_.empty()) names.push_back("memberOf");
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+std::vector<std::string> EntryMapping::groupAttributes() const {
+    std::vector<std::string> names = groupName_.attributes();
+    names.push_back(anchorAttribute(source_.type));
+    names.push_back(source_.memberAttribute);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+}  // namespace muster::sync
