@@ -57,7 +57,10 @@ class SignIn : public ::testing::Test {
                "  max_lockout_seconds: 4\n";
     }
 
-    void SetUp() override {
+    void SetUp() override { startWith(""); }
+
+    // A daemon on `storeUrl` (default: SQLite) with a real SMTP sink.
+    void startWith(const std::string& storeUrl) {
         std::string whyNot;
         std::optional<std::string> python = muster::test::SmtpSink::findPython(&whyNot);
         if (!python) {
@@ -66,6 +69,7 @@ class SignIn : public ::testing::Test {
         }
         sink_ = std::make_unique<muster::test::SmtpSink>(*python);
         DaemonProcess::Options options;
+        options.storeUrl = storeUrl;
         options.extraConfig = extraConfig() +
                               "smtp:\n  host: 127.0.0.1\n  port: " + std::to_string(sink_->port()) +
                               "\n  from: muster@muster.test\n  retry_seconds: 1\n";
@@ -160,6 +164,8 @@ class SignIn : public ::testing::Test {
         }
     }
 
+    void invitationToForceLogout();
+
     std::unique_ptr<muster::test::SmtpSink> sink_;
     std::unique_ptr<DaemonProcess> daemon_;
     std::vector<std::string> secrets_;  // every secret seen, to grep the logs for
@@ -168,7 +174,9 @@ class SignIn : public ::testing::Test {
 // The acceptance test of the issue: invite -> e-mail -> set password -> enrol
 // TOTP -> sign in with MFA -> trusted device -> force logout -> old cookie
 // rejected.
-TEST_F(SignIn, InvitationToMfaToTrustedDeviceToForceLogout) {
+TEST_F(SignIn, InvitationToMfaToTrustedDeviceToForceLogout) { invitationToForceLogout(); }
+
+void SignIn::invitationToForceLogout() {
     const long long id = createUser("ada@example.com", "invited");
     ASSERT_EQ(admin("POST", userPath(id, "/invite")).status, 204);
 
@@ -511,6 +519,23 @@ TEST_F(SignIn, TenantThatRequiresMfaMakesUsersEnrolFirst) {
     EXPECT_EQ(parse(next)["restriction"], "mfa_enrolment");
     expectNoSecretsInLogs();
 }
+
+// The acceptance flow again with PostgreSQL as the store (several daemons
+// share one in production).
+class SignInOnPostgres : public SignIn {
+  protected:
+    void SetUp() override {
+        std::string whyMissing;
+        muster::test::PostgresServer* postgres = muster::test::sharedPostgres(&whyMissing);
+        if (postgres == nullptr) {
+            if (muster::test::serversRequired()) FAIL() << whyMissing;
+            GTEST_SKIP() << whyMissing;
+        }
+        startWith(postgres->createDatabase("sign_in_test"));
+    }
+};
+
+TEST_F(SignInOnPostgres, InvitationToMfaToTrustedDeviceToForceLogout) { invitationToForceLogout(); }
 
 // Idle sessions end; a separate daemon with a short idle timeout.
 class ShortSessions : public SignIn {
