@@ -186,7 +186,7 @@ void validateUser(const User& user) {
     }
 }
 
-User UserService::create(const Principal& by, const User& input) {
+User UserService::create(const Principal& by, const User& input, const AlongWithCreate& alongWith) {
     User user = input;
     user.id = 0;
     user.tenantId = by.tenantId;
@@ -196,6 +196,7 @@ User UserService::create(const Principal& by, const User& input) {
     user = applyOrgStructure(*tx, by, user);
     checkManager(*tx, user);
     User created = tx->users().create(user);
+    if (alongWith) alongWith(*tx, created);
     AuditEvent event = userEvent(by, created, "user.create");
     event.after = snapshotOf(created);
     tx->audit().record(event);
@@ -232,6 +233,7 @@ User UserService::writeChange(Transaction& tx, const Principal& by, const User& 
     keepServerManagedFields(before, user);
     user = applyOrgStructure(tx, by, user);
     User after = tx.users().update(user);
+    if (listener_ != nullptr) listener_->userChanged(tx, before, after);
     AuditEvent event = userEvent(by, after, action);
     event.before = snapshotOf(before);
     event.after = snapshotOf(after);

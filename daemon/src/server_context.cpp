@@ -22,6 +22,8 @@ ServerContext::ServerContext(const config::Config& config, Store& store)
       agents(store, users, tracking),
       dataDeletion(store, users),
       auth(makeAuthServices(config, store)),
-      accessLog(std::cout, config.log.accessLog) {}
+      accessLog(std::cout, config.log.accessLog) {
+    users.setChangeListener(&sessionRevoker);
+}
 
 }  // namespace muster::daemon

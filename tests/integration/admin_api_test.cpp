@@ -231,6 +231,47 @@ TEST_F(AdminApi, StatusLifecycleAndConfirmedDelete) {
     EXPECT_EQ(call("PATCH", path(invited), {{"status", "invited"}}).status, 400);
 }
 
+TEST_F(AdminApi, CreateWithATemporaryPasswordThatMustBeChanged) {
+    HttpResult created = call("POST", "/api/v1/users",
+                              {{"userName", "temp.pass"}, {"temporaryPassword", true}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.header("cache-control"), "no-store");
+    const std::string password = parse(created).value("temporaryPassword", "");
+    ASSERT_GE(password.size(), 12u);
+    EXPECT_EQ(daemon_->output().find(password), std::string::npos) << "never logged";
+
+    HttpResult login = httpRequest(daemon_->port(), "POST", "/auth/v1/login",
+                                   json({{"userName", "temp.pass"}, {"password", password}}).dump());
+    ASSERT_EQ(login.status, 200) << login.body;
+    EXPECT_EQ(parse(login)["restriction"], "password_change");
+
+    // The policy applies to an admin-chosen one; nothing is created then.
+    HttpResult weak = call("POST", "/api/v1/users",
+                           {{"userName", "temp.weak"}, {"temporaryPassword", "password"}});
+    EXPECT_EQ(weak.status, 400) << weak.body;
+    EXPECT_EQ(parse(call("GET", "/api/v1/users?q=temp.weak"))["counts"]["all"], 0);
+}
+
+TEST_F(AdminApi, DeactivatingOrBanningEndsTheUsersSessions) {
+    HttpResult created = call("POST", "/api/v1/users",
+                              {{"userName", "sessions.user"}, {"temporaryPassword", "Plenty-Long-Pass-93"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    const long long id = parse(created)["id"];
+    for (const char* action : {"/ban", "/deactivate"}) {
+        HttpResult login = httpRequest(
+            daemon_->port(), "POST", "/auth/v1/login",
+            json({{"userName", "sessions.user"}, {"password", "Plenty-Long-Pass-93"}}).dump());
+        ASSERT_EQ(login.status, 200) << login.body;
+        ASSERT_EQ(parse(call("GET", path(id, "/sessions")))["items"].size(), 1u);
+        ASSERT_EQ(call("POST", path(id, action), json::object()).status, 200);
+        EXPECT_EQ(parse(call("GET", path(id, "/sessions")))["items"].size(), 0u) << action;
+        ASSERT_EQ(call("POST", path(id, action == std::string("/ban") ? "/unban" : "/activate"),
+                       json::object()).status, 200);
+        EXPECT_EQ(parse(call("GET", path(id, "/sessions")))["items"].size(), 0u)
+            << "lifting " << action << " brings no old session back";
+    }
+}
+
 TEST_F(AdminApi, ManagersFormNoCycles) {
     const long long top = createUser("chain.top");
     const long long middle = createUser("chain.middle", json::array(), {{"managerId", top}});

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin_user_json.hpp"
+#include "muster/auth/sign_in.hpp"
 #include "muster/core/error.hpp"
 #include "muster/daemon/admin_api.hpp"
 #include "muster/daemon/json_body.hpp"
@@ -138,12 +139,49 @@ std::optional<std::int64_t> ifMatchVersion(const HttpRequest& request) {
     throw Error(ErrorCode::invalid_input, "If-Match: expected an ETag such as W/\"3\"", "If-Match");
 }
 
+// "temporaryPassword": true generates one, a string sets that one; either
+// way the user must change it at the first sign-in (SPEC U-4).
+std::optional<std::string> temporaryPasswordOf(nlohmann::json& body) {
+    auto found = body.find("temporaryPassword");
+    if (found == body.end()) return std::nullopt;
+    std::optional<std::string> password;
+    if (found->is_boolean() && found->get<bool>()) {
+        password = auth::Credentials::generateTemporaryPassword();
+    } else if (found->is_string()) {
+        password = found->get<std::string>();
+    } else if (!(found->is_boolean() || found->is_null())) {
+        throw Error(ErrorCode::invalid_input,
+                    "temporaryPassword: true to generate one, or the password itself",
+                    "temporaryPassword");
+    }
+    body.erase(found);
+    return password;
+}
+
 HttpResponse createUser(ServerContext& context, HttpRequest& request) {
     requireAdmin(request.caller());
-    const nlohmann::json body = parseJsonObject(request.body);
+    nlohmann::json body = parseJsonObject(request.body);
+    const bool generated = body.value("temporaryPassword", nlohmann::json()).is_boolean();
+    const std::optional<std::string> password = temporaryPasswordOf(body);
     User user;
     applyUserJson(body, user, true);
-    return userResponse(context, context.users.create(request.caller(), user), 201);
+    AlongWithCreate setPassword;
+    if (password) {
+        setPassword = [&](Transaction& tx, const User& created) {
+            context.auth->signIn.credentials().setTemporaryPassword(tx, created.tenantId,
+                                                                   created.id, *password);
+        };
+    }
+    const User created = context.users.create(request.caller(), user, setPassword);
+    HttpResponse response = userResponse(context, created, 201);
+    if (password && generated) {
+        // The only time it is shown: the admin hands it over.
+        nlohmann::json answer = nlohmann::json::parse(response.body);
+        answer["temporaryPassword"] = *password;
+        response.body = answer.dump();
+        response.headers.emplace_back("Cache-Control", "no-store");
+    }
+    return response;
 }
 
 HttpResponse getUser(ServerContext& context, HttpRequest& request) {
