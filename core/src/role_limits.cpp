@@ -17,12 +17,12 @@ std::string describe(const policies::RankedRole& role) {
 
 RoleLimits RoleLimits::load(Transaction& tx, const Principal& by) {
     RoleLimits limits;
+    // Unrestricted: nothing to read (this is every SCIM provisioning write).
+    if (!by.userId) return limits;
     for (const Role& role : tx.roles().list(by.tenantId)) {
         limits.catalogue_[lowerAscii(role.name)] = {role.name, role.rank};
         limits.tenantTopRank_ = std::max(limits.tenantTopRank_, role.rank);
     }
-    if (!by.userId) return limits;
-
     limits.unrestricted_ = false;
     std::optional<User> actor = tx.users().findById(by.tenantId, *by.userId);
     if (!actor || actor->status != UserStatus::active || actor->banned) {

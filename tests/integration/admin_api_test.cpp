@@ -124,6 +124,8 @@ TEST_F(AdminApi, ListFiltersSortsPagesAndCountsByStatus) {
 
     EXPECT_EQ(call("GET", "/api/v1/users?sort=shoeSize").status, 400);
     EXPECT_EQ(call("GET", "/api/v1/users?limit=100000").status, 400);
+    EXPECT_EQ(call("GET", "/api/v1/users?q=" + std::string(300, 'x')).status, 400);
+    EXPECT_EQ(call("GET", "/api/v1/users?status=gone").status, 400);
 }
 
 TEST_F(AdminApi, RoleLimitsStopAnAdminAtItsOwnRank) {

@@ -43,16 +43,28 @@ ConditionPtr searchCondition(const std::string& text) {
     return combine(Condition::Kind::any, std::move(any));
 }
 
+constexpr std::size_t maxFilterValueLength = 256;
+
+std::optional<std::string> filterValue(const HttpRequest& request, const char* param) {
+    std::optional<std::string> value = request.queryParam(param);
+    if (!value || value->empty()) return std::nullopt;
+    if (value->size() > maxFilterValueLength) {
+        throw Error(ErrorCode::invalid_input,
+                    std::string(param) + " is longer than 256 characters", param);
+    }
+    return value;
+}
+
 // Every list filter except status: the header counts are per status.
 ConditionPtr filterWithoutStatus(const HttpRequest& request) {
     std::vector<ConditionPtr> all;
-    if (auto q = request.queryParam("q"); q && !q->empty()) all.push_back(searchCondition(*q));
+    if (auto q = filterValue(request, "q")) all.push_back(searchCondition(*q));
     static const std::pair<const char*, const char*> exactFilters[] = {
         {"role", "roles"}, {"department", "department"}, {"section", "section"}, {"team", "team"},
         {"tag", "tags"},
     };
     for (const auto& [param, field] : exactFilters) {
-        if (auto value = request.queryParam(param); value && !value->empty()) {
+        if (auto value = filterValue(request, param)) {
             all.push_back(compare(field, query::CompareOp::eq, *value));
         }
     }
