@@ -2,6 +2,11 @@
 
 namespace musterctl {
 
+// Options that take no value (`sync run corp --dry-run`).
+bool isFlag(const std::string& name) {
+    return name == "dry-run" || name == "full" || name == "force";
+}
+
 Arguments::Arguments(const std::vector<std::string>& words) {
     for (std::size_t i = 0; i < words.size(); ++i) {
         const std::string& word = words[i];
@@ -10,7 +15,9 @@ Arguments::Arguments(const std::vector<std::string>& words) {
         } else if (word.rfind("--", 0) == 0) {
             std::string name = word.substr(2);
             std::string value;
-            if (auto equals = name.find('='); equals != std::string::npos) {
+            if (isFlag(name)) {
+                value = "true";
+            } else if (auto equals = name.find('='); equals != std::string::npos) {
                 value = name.substr(equals + 1);
                 name.resize(equals);
             } else if (i + 1 < words.size()) {

@@ -7,6 +7,8 @@
 
 namespace musterctl {
 
+bool isFlag(const std::string& name);
+
 class UsageError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -24,6 +26,8 @@ public:
     const std::string& positional(std::size_t index, const char* missingMessage) const;
     std::string option(const std::string& name) const;
     std::vector<std::string> listOption(const std::string& name) const;
+    // A value-less option (isFlag) was given.
+    bool flag(const std::string& name) const { return options_.count(name) > 0; }
 
 private:
     std::vector<std::string> positional_;

@@ -14,5 +14,7 @@ using CommandTable = std::map<std::string, Command>;
 
 // The user and role commands (user_commands.cpp).
 void addUserCommands(CommandTable& commands);
+// sync run / sync status (sync_commands.cpp).
+void addSyncCommands(CommandTable& commands);
 
 }  // namespace musterctl

@@ -33,6 +33,11 @@ const char* usageText = R"(usage: musterctl COMMAND [ARGS]
   user roles ID --role R[,R...]            replace the user's roles
   user delete ID --confirm USERNAME        delete a deactivated user, permanently
   role list                                the tenant's roles, highest rank first
+  sync status [SOURCE]                     directory sources: last run, counts, errors, next run
+  sync run SOURCE [--dry-run] [--full] [--force]
+                                           run a directory source now, with a progress bar;
+                                           --dry-run prints the plan and writes nothing,
+                                           --force accepts a run over the deletion threshold
 
 environment: MUSTER_URL (default http://127.0.0.1:8080), MUSTER_TOKEN (required)
 )";
@@ -120,6 +125,7 @@ CommandTable allCommands() {
         {"tenant create", tenantCreate}, {"tenant list", tenantList}, {"status", status},
     };
     addUserCommands(commands);
+    addSyncCommands(commands);
     return commands;
 }
 

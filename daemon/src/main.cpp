@@ -99,6 +99,7 @@ private:
         daemon::ServerContext context(configuration, *store);
         daemon::registerAllRoutes(context);
         printBootstrapToken(context);
+        if (context.sync) context.sync->startScheduler();  // directory sources on their interval
 
         Poco::ThreadPool threads("http", 2, configuration.listen.threads);
         std::vector<std::unique_ptr<Poco::Net::HTTPServer>> servers;
@@ -108,6 +109,7 @@ private:
         waitForTerminationRequest();
         std::cout << "musterd: shutting down, draining requests" << std::endl;
         drain(servers);
+        if (context.sync) context.sync->stop();
         return EXIT_OK;
     }
 

@@ -22,6 +22,8 @@ ServerContext::ServerContext(const config::Config& config, Store& store)
       agents(store, users, tracking),
       dataDeletion(store, users),
       auth(makeAuthServices(config, store)),
+      sync(config.sync.sources.empty() ? nullptr
+                                       : std::make_unique<sync::SyncService>(store, config.sync)),
       accessLog(std::cout, config.log.accessLog) {
     users.setChangeListener(&sessionRevoker);
 }

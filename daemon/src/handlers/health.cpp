@@ -26,6 +26,7 @@ void registerHealthRoutes(ServerContext& context) {
         HttpResponse response;
         response.contentType = "text/plain; version=0.0.4";
         response.body = context.metrics.render(context.store.poolStats(), context.inFlight.load());
+        if (context.sync) response.body += context.sync->renderMetrics();
         return response;
     });
 }
@@ -46,6 +47,7 @@ void registerAllRoutes(ServerContext& context) {
     registerAdminOrgRoutes(context);
     registerAgentRoutes(context);
     registerAdminAgentRoutes(context);
+    registerSyncRoutes(context);
 }
 
 }  // namespace muster::daemon

@@ -23,6 +23,9 @@ void registerAdminOrgRoutes(ServerContext& context);
 void registerAgentRoutes(ServerContext& context);
 void registerAdminAgentRoutes(ServerContext& context);
 
+// Directory sync sources: status and runs (handlers/sync.cpp).
+void registerSyncRoutes(ServerContext& context);
+
 // All of the above.
 void registerAllRoutes(ServerContext& context);
 

@@ -18,6 +18,7 @@
 #include "muster/daemon/auth_services.hpp"
 #include "muster/daemon/metrics.hpp"
 #include "muster/daemon/router.hpp"
+#include "muster/sync/sync_service.hpp"
 
 namespace muster::daemon {
 
@@ -38,6 +39,7 @@ struct ServerContext {
     AgentService agents;
     DataDeletionService dataDeletion;
     std::unique_ptr<AuthServices> auth;  // sign-in, sessions, mail worker
+    std::unique_ptr<sync::SyncService> sync;  // directory sources; null without any
     Metrics metrics;
     AccessLog accessLog;
     Router router;
