@@ -1,5 +1,6 @@
 #include "muster/ldap/entry.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace muster::ldap {
@@ -26,7 +27,10 @@ std::string lowerName(std::string_view name) {
 }
 
 const std::vector<std::string>& Entry::values(std::string_view name) const {
-    auto found = attributes.find(lowerName(name));
+    // Names are usually given in lower case already: no copy then.
+    const bool lower =
+        std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    auto found = lower ? attributes.find(name) : attributes.find(lowerName(name));
     return found == attributes.end() ? noValues() : found->second;
 }
 

@@ -147,6 +147,7 @@ EntryMapping::EntryMapping(const config::SyncSourceConfig& source)
             throw Error(ErrorCode::invalid_input,
                         "sync source " + source.name + ": unknown field " + mapping.field);
         }
+        targets_.push_back(*target);
         owned_.insert(*target);
         if (mapping.createOnly) createOnly_.insert(*target);
         description += mapping.field + "=" + mapping.templateText + ";" + mapping.defaultValue +
@@ -176,9 +177,10 @@ MappedUser EntryMapping::mapUser(const ldap::Entry& entry, const ExtraValues& ex
     User& user = mapped.user;
     std::string printed;  // what the fingerprint covers
     bool statusMapped = false;
-    for (const ValueMapping& mapping : fields_) {
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+        const ValueMapping& mapping = fields_[i];
         const std::string& name = mapping.config().field;
-        const UserField target = *parseUserField(name);
+        const UserField target = targets_[i];
         if (target == UserField::emails) {
             const std::vector<std::string> emails = mapping.values(entry, extra);
             for (std::size_t i = 0; i < emails.size(); ++i) {

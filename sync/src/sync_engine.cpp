@@ -357,18 +357,16 @@ class Run {
         return batch;
     }
 
-    void commit(const DirectoryBatch& batch) {
+    DirectoryBatchOutcome commit(const DirectoryBatch& batch) {
         DirectoryBatchOutcome outcome = service_.apply(principal_, source_.name, batch);
         addCounts(report_.run.counts, outcome.counts);
         for (DirectoryEntryError& error : outcome.errors) recordError(std::move(error));
         report_.unresolvedMembers += outcome.unresolvedMembers;
-        for (const std::string& anchor : outcome.unresolvedManagers) {
-            unresolvedManagers_.insert(anchor);
-        }
         applied_ += static_cast<std::int64_t>(batch.users.size() + batch.groups.size());
         ++report_.batches;
         notify("applying");
         if (options_.afterBatch) options_.afterBatch(static_cast<int>(report_.batches));
+        return outcome;
     }
 
     void flushUsers(std::vector<DirectoryUserChange>& changes) {
@@ -377,13 +375,17 @@ class Run {
             const std::size_t end = std::min(changes.size(), at + batchSize());
             batch.users.assign(std::make_move_iterator(changes.begin() + static_cast<long>(at)),
                                std::make_move_iterator(changes.begin() + static_cast<long>(end)));
-            // Kept for a second try once all managers are in.
-            for (const DirectoryUserChange& change : batch.users) {
-                if (change.managerDn && !change.managerDn->empty()) {
-                    withManager_.emplace(change.anchor, change);
+            const DirectoryBatchOutcome outcome = commit(batch);
+            // Users whose manager was not in yet get a second try at the end.
+            if (!outcome.unresolvedManagers.empty()) {
+                const std::unordered_set<std::string> pending(outcome.unresolvedManagers.begin(),
+                                                              outcome.unresolvedManagers.end());
+                for (DirectoryUserChange& change : batch.users) {
+                    if (pending.count(change.anchor) > 0) {
+                        withManager_.emplace(change.anchor, std::move(change));
+                    }
                 }
             }
-            commit(batch);
         }
         changes.clear();
     }
@@ -391,11 +393,7 @@ class Run {
     // A manager read after the people it manages is resolved now.
     void retryUnresolvedManagers() {
         std::vector<DirectoryUserChange> retry;
-        for (const std::string& anchor : unresolvedManagers_) {
-            auto found = withManager_.find(anchor);
-            if (found != withManager_.end()) retry.push_back(found->second);
-        }
-        unresolvedManagers_.clear();
+        for (auto& [anchor, change] : withManager_) retry.push_back(std::move(change));
         withManager_.clear();
         if (retry.empty()) return;
         // The first pass counted them already.
@@ -404,8 +402,9 @@ class Run {
         report_.run.counts.created = before.created;
         report_.run.counts.updated = before.updated;
         report_.run.counts.unchanged = before.unchanged;
+        // Managers still unknown now are outside the scope; the user stays
+        // without one and the next run tries again.
         withManager_.clear();
-        unresolvedManagers_.clear();
     }
 
     void flushGroups(std::vector<DirectoryGroupChange>& removals) {
@@ -552,7 +551,6 @@ class Run {
     std::vector<DirectoryUserChange> pendingUsers_;
     std::vector<DirectoryGroupChange> pendingGroups_;
     std::unordered_map<std::string, DirectoryUserChange> withManager_;
-    std::unordered_set<std::string> unresolvedManagers_;
     std::int64_t applied_ = 0;
 };
 

@@ -43,7 +43,8 @@ ValueTemplate::ValueTemplate(const std::string& text) {
             parts_.push_back({false, text.substr(open)});
             break;
         }
-        parts_.push_back({true, text.substr(open + 1, close - open - 1)});
+        // Stored in lower case: entries keep attribute names that way.
+        parts_.push_back({true, ldap::lowerName(text.substr(open + 1, close - open - 1))});
         at = close + 1;
     }
 }

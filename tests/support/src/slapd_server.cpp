@@ -83,7 +83,7 @@ SlapdServer::SlapdServer(SlapdOptions options) : options_(std::move(options)) {
                   "dn: " + groupsDn() + "\nobjectClass: organizationalUnit\nou: groups\n\n" +
                   "dn: " + readerDn() + "\nobjectClass: person\ncn: reader\nsn: reader\n" +
                   "userPassword: " + password_ + "\n");
-    runCommand("/usr/sbin/slapadd -q -f " + shellQuoted(dir_ + "/slapd.conf") + " -l " +
+    runCommand("/usr/sbin/slapadd -q -w -f " + shellQuoted(dir_ + "/slapd.conf") + " -l " +
                shellQuoted(dir_ + "/base.ldif"));
     std::string lastError;
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -208,7 +208,7 @@ void SlapdServer::modify(const std::string& ldif, bool addOnly) {
 
 void SlapdServer::loadOffline(const std::string& ldifPath) {
     stop();
-    runCommand("/usr/sbin/slapadd -q -f " + shellQuoted(dir_ + "/slapd.conf") + " -l " +
+    runCommand("/usr/sbin/slapadd -q -w -f " + shellQuoted(dir_ + "/slapd.conf") + " -l " +
                shellQuoted(ldifPath));
     start();
 }

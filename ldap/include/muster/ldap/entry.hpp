@@ -13,7 +13,7 @@ struct Entry {
     std::string dn;
     // Attribute name, lower-cased (LDAP names are case-insensitive) -> values.
     // Binary values (objectGUID) are kept as raw bytes.
-    std::map<std::string, std::vector<std::string>> attributes;
+    std::map<std::string, std::vector<std::string>, std::less<>> attributes;
 
     // The first value of `name` (any case), or empty.
     const std::string& first(std::string_view name) const;

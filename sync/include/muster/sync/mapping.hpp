@@ -55,6 +55,7 @@ class EntryMapping {
   private:
     const config::SyncSourceConfig& source_;
     std::vector<ValueMapping> fields_;
+    std::vector<UserField> targets_;  // the field each of fields_ writes
     ValueTemplate groupName_;
     std::set<UserField> owned_;
     std::set<UserField> createOnly_;
