@@ -237,6 +237,35 @@ TEST_F(LdapSyncTest, DeletionThresholdStopsARunThatWouldDeactivateSixtyPercent) 
     EXPECT_TRUE(store->user("newcomer"));
 }
 
+TEST_F(LdapSyncTest, MissingUsersAreDeletedOnlyAfterTheirGracePeriod) {
+    addStandardDirectory();
+    config::SyncSourceConfig corp = source();
+    corp.missingUsers = config::MissingUserPolicy::delete_after;
+    corp.deleteAfterDays = 0;  // the next run after the deactivation
+    ASSERT_EQ(store->run(corp).run.status, SyncRunStatus::succeeded);
+    slapd->modify("dn: " + dnOf("cyd") + "\nchangetype: delete\n");
+    const sync::SyncReport first = store->run(corp);
+    ASSERT_EQ(first.run.status, SyncRunStatus::succeeded) << describe(first);
+    EXPECT_EQ(first.run.counts.deactivated, 1) << describe(first);
+    EXPECT_EQ(first.run.counts.deleted, 0) << describe(first);
+    ASSERT_TRUE(store->user("cyd"));
+
+    sync::RunOptions options;
+    options.full = true;
+    const sync::SyncReport second = store->run(corp, options);
+    ASSERT_EQ(second.run.status, SyncRunStatus::succeeded) << describe(second);
+    EXPECT_EQ(second.run.counts.deleted, 1) << describe(second);
+    EXPECT_FALSE(store->user("cyd"));
+    EXPECT_EQ(store->lastAudit()->action, "user.delete");
+
+    corp.missingUsers = config::MissingUserPolicy::ignore;
+    slapd->modify("dn: " + dnOf("bob") + "\nchangetype: delete\n");
+    const sync::SyncReport ignored = store->run(corp);
+    ASSERT_EQ(ignored.run.status, SyncRunStatus::succeeded) << describe(ignored);
+    EXPECT_EQ(ignored.run.counts.deactivated, 0) << describe(ignored);
+    EXPECT_EQ(store->user("bob")->status, UserStatus::active);
+}
+
 TEST_F(LdapSyncTest, RenamingTheOuDoesNotRecreateUsers) {
     addPeople(3);
     config::SyncSourceConfig corp = source();
