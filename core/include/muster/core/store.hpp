@@ -96,8 +96,8 @@ public:
     // Users and groups share one id space: whether `id` is a user or a group
     // of the tenant, std::nullopt when it is neither.
     virtual std::optional<GroupMember::Kind> kindOfResource(Id tenantId, Id id) = 0;
-    // Writes name, externalId and goal and bumps version and updatedAt,
-    // leaving members and owners alone; returns the group without members.
+    // Writes name, externalId, goal and owners and bumps version and
+    // updatedAt, leaving members alone; returns the group without members.
     virtual Group touch(const Group& group) = 0;
 };
 
@@ -120,8 +120,8 @@ public:
 class AgentRepository;     // core/agent_store.hpp
 class TrackingRepository;  // core/agent_store.hpp
 class ActivityRepository;  // core/agent_store.hpp
-class SignInRepository;    // core/sign_in_store.hpp
 class OrgRepository;       // core/org_store.hpp
+class SignInRepository;    // core/sign_in_store.hpp
 class SyncStateRepository; // core/sync_store.hpp
 
 class Transaction {
@@ -137,10 +137,10 @@ public:
     virtual AgentRepository& agents() = 0;
     virtual TrackingRepository& tracking() = 0;
     virtual ActivityRepository& activity() = 0;
-    // Sign-in: credentials, sessions, MFA, tokens, mail outbox (core/sign_in_store.hpp).
-    virtual SignInRepository& signIn() = 0;
     // Org structure catalogues: departments, sections, teams, sites, tags (core/org_store.hpp).
     virtual OrgRepository& org() = 0;
+    // Sign-in: credentials, sessions, MFA, tokens, mail outbox (core/sign_in_store.hpp).
+    virtual SignInRepository& signIn() = 0;
     // Directory sync: source cookies, anchors, run reports (core/sync_store.hpp).
     virtual SyncStateRepository& syncState() = 0;
     virtual void commit() = 0;
