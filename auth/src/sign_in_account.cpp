@@ -206,7 +206,9 @@ IssuedSession SignInService::acceptInvitation(const std::string& token, const st
         tx->signIn().consumeToken(TokenPurpose::invite, sha256Hex(token), nowMillis());
     if (!used) throw Error(ErrorCode::invalid_input, invalidLink, "token");
     User user = requireUser(*tx, used->tenantId, used->userId);
-    if (user.banned || user.status == UserStatus::deactivated) {
+    // Only while the user is still invited: once active (an admin activated it
+    // or handed over a temporary password), an old link must not set a password.
+    if (user.banned || user.status != UserStatus::invited) {
         throw Error(ErrorCode::invalid_input, invalidLink, "token");
     }
     // A password the policy refuses rolls everything back, the link included.

@@ -13,8 +13,17 @@ User SignInService::loadManaged(Transaction& tx, const Principal& by, Id userId,
     requireScope(by, {TokenScope::admin, TokenScope::operator_});
     std::optional<User> user = tx.users().findById(by.tenantId, userId);
     if (!user) throw Error(ErrorCode::not_found, "no user with id " + std::to_string(userId));
-    // Acting on oneself needs no rank; on others, the rank rule.
-    if (write && by.userId != userId) RoleLimits::load(tx, by).checkMayManage(*user);
+    if (!write) return *user;
+    // On oneself these actions (temporary password, reset links, MFA reset,
+    // session control) would let a stolen session take the account over
+    // without the current password or code: they go through /auth/v1.
+    if (by.userId == userId) {
+        throw Error(ErrorCode::forbidden,
+                    "this admin action cannot target yourself; change your own password or "
+                    "MFA under /auth/v1 with your current credentials",
+                    "id");
+    }
+    RoleLimits::load(tx, by).checkMayManage(*user);
     return *user;
 }
 
@@ -88,6 +97,13 @@ TenantSignInSettings SignInService::saveSettings(const Principal& by,
                                                  const TenantSignInSettings& settings) {
     requireScope(by, {TokenScope::admin, TokenScope::operator_});
     auto tx = store_.beginWrite();
+    // Turning MFA off weakens every account, the top role's too.
+    if (!RoleLimits::load(*tx, by).unrestricted()) {
+        throw Error(ErrorCode::forbidden,
+                    "only the tenant's top role (or an automation token) may change the sign-in "
+                    "settings",
+                    "mfaRequired");
+    }
     const TenantSignInSettings before = tx->signIn().settings(by.tenantId);
     tx->signIn().saveSettings(by.tenantId, settings);
     AuditEvent event;

@@ -89,15 +89,45 @@ IssuedToken TokenService::issueIn(Transaction& tx, const Actor& actor,
     return issued;
 }
 
-IssuedToken TokenService::issue(const Principal& by, const TokenRequest& request) {
+namespace {
+
+// A token is as strong as the rights it acts with (SPEC T-3). A principal
+// under role limits may only mint tokens that stay under them: on its own
+// behalf (the default) or on behalf of a user it may manage, never a
+// tenant-level token without limits.
+void checkTokenStaysWithinLimits(Transaction& tx, const Principal& by, TokenRequest& request) {
+    const RoleLimits limits = RoleLimits::load(tx, by);
+    if (limits.unrestricted()) return;
+    if (!request.userId) request.userId = by.userId;
+    if (*request.userId == *by.userId) return;
+    std::optional<User> target = tx.users().findById(request.tenantId, *request.userId);
+    if (target) limits.checkMayManage(*target);
+}
+
+// Revoking a token that acts for a user is managing that user; a tenant-level
+// token (an identity provider's, an automation's) only an unrestricted
+// principal may revoke.
+void checkMayRevoke(Transaction& tx, const Principal& by, const ApiToken& token) {
+    const RoleLimits limits = RoleLimits::load(tx, by);
+    if (limits.unrestricted() || token.userId == by.userId) return;
+    if (!token.userId) {
+        throw Error(ErrorCode::forbidden,
+                    "a tenant-level token may be revoked only by the tenant's top role or an "
+                    "automation token",
+                    "token");
+    }
+    if (std::optional<User> owner = tx.users().findById(token.tenantId, *token.userId)) {
+        limits.checkMayManage(*owner);
+    }
+}
+
+}  // namespace
+
+IssuedToken TokenService::issue(const Principal& by, const TokenRequest& input) {
+    TokenRequest request = input;
     checkIssuerMayGrant(by, request);
     auto tx = store_.beginWrite();
-    // A token acting as someone else is as strong as managing them: an admin
-    // must not mint a token for a company admin (SPEC T-3).
-    if (request.userId && by.userId != request.userId) {
-        std::optional<User> target = tx->users().findById(request.tenantId, *request.userId);
-        if (target) RoleLimits::load(*tx, by).checkMayManage(*target);
-    }
+    if (request.tenantId == by.tenantId) checkTokenStaysWithinLimits(*tx, by, request);
     IssuedToken issued = issueIn(*tx, by.actor, request);
     tx->commit();
     return issued;
@@ -127,6 +157,7 @@ void TokenService::revoke(const Principal& by, Id tenantId, Id tokenId) {
     if (token->hasScope(TokenScope::operator_) && !by.has(TokenScope::operator_)) {
         throw Error(ErrorCode::forbidden, "only an operator token may revoke an operator token");
     }
+    checkMayRevoke(*tx, by, *token);
     tx->tokens().markRevoked(tenantId, tokenId, nowMillis());
     AuditEvent event = tokenEvent(*token, by.actor, "token.revoke");
     event.before = snapshotOf(*token);

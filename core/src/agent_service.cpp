@@ -342,9 +342,23 @@ Device AgentService::reject(const Principal& by, Id id) {
     return decide(by, id, DeviceStatus::rejected);
 }
 
+namespace {
+
+// A device's current user is managed through it (SPEC T-3): approving,
+// rejecting or taking away a company admin's device is for ranks above them.
+void checkMayManageOwner(Transaction& tx, const Principal& by, const Device& device) {
+    if (!device.userId) return;
+    if (std::optional<User> owner = tx.users().findById(by.tenantId, *device.userId)) {
+        RoleLimits::load(tx, by).checkMayManage(*owner);
+    }
+}
+
+}  // namespace
+
 Device AgentService::decide(const Principal& by, Id id, DeviceStatus status) {
     auto tx = store_.beginWrite();
     const Device before = loadDevice(*tx, by, id);
+    checkMayManageOwner(*tx, by, before);
     if (before.status == status) return before;
     Device after = before;
     after.status = status;
@@ -374,6 +388,7 @@ Device AgentService::assign(const Principal& by, Id id, Id userId, bool requireC
                     "userId");
     }
     RoleLimits::load(*tx, by).checkMayManage(*user);
+    checkMayManageOwner(*tx, by, before);
     if (before.userId == userId) return before;
     Device after = before;
     after.userId = userId;

@@ -73,7 +73,9 @@ Snapshot snapshotOf(const Group& group) {
 Snapshot snapshotOf(const ApiToken& token) {
     std::vector<std::string> scopes;
     for (TokenScope scope : token.scopes) scopes.emplace_back(toString(scope));
-    return Snapshot{{"name", token.name}, {"scopes", join(scopes)}};
+    Snapshot snapshot{{"name", token.name}, {"scopes", join(scopes)}};
+    if (token.userId) snapshot["actsForUser"] = std::to_string(*token.userId);
+    return snapshot;
 }
 
 }  // namespace muster

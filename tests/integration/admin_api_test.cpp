@@ -175,6 +175,40 @@ TEST_F(AdminApi, RoleLimitsStopAnAdminAtItsOwnRank) {
         403);
     EXPECT_EQ(call("GET", path(boss)).status, 200) << "the company admin is still there";
 
+    // A token the admin mints acts for the admin, never with more rights.
+    HttpResult own = call("POST", "/api/v1/tokens", {{"name", "mine"}, {"scopes", {"admin"}}}, asAdmin);
+    ASSERT_EQ(own.status, 201) << own.body;
+    EXPECT_EQ(parse(own)["user"], admin);
+    const std::string minted = parse(own)["token"];
+    EXPECT_EQ(call("PATCH", path(boss), {{"title", "x"}}, minted).status, 403);
+    // Nor may it revoke a tenant-level token (an identity provider's).
+    HttpResult provider = call("POST", "/api/v1/tokens", {{"name", "idp"}, {"scopes", {"scim"}}});
+    ASSERT_EQ(provider.status, 201);
+    const std::string providerId = std::to_string(parse(provider)["id"].get<long long>());
+    EXPECT_EQ(call("DELETE", "/api/v1/tokens/" + providerId, nullptr, asAdmin).status, 403);
+    // Sign-in admin actions and settings follow the same limits.
+    EXPECT_EQ(call("POST", path(boss, "/mfa/reset"), json::object(), asAdmin).status, 403);
+    EXPECT_EQ(call("POST", path(boss, "/temporary-password"), json::object(), asAdmin).status, 403);
+    EXPECT_EQ(call("POST", path(admin, "/temporary-password"), json::object(), asAdmin).status, 403)
+        << "not on oneself either: that would skip the current password";
+    EXPECT_EQ(call("PUT", "/api/v1/sign-in/settings", {{"mfaRequired", false}}, asAdmin).status, 403);
+    // A company admin's device is out of reach too.
+    HttpResult agentToken = call("POST", "/api/v1/tokens", {{"name", "agent"}, {"scopes", {"agent"}}});
+    ASSERT_EQ(agentToken.status, 201);
+    ASSERT_EQ(call("POST", path(boss, "/identifiers"),
+                   {{"kind", "device_login"}, {"value", "limits.boss"}, {"logonDomain", "CORP"}})
+                  .status,
+              201);
+    HttpResult checkin = call("POST", "/agent/v1/checkin",
+                              {{"deviceId", "BOSS-PC"}, {"hostname", "boss-pc"}, {"os", "Windows 11"},
+                               {"agentVersion", "1.0"},
+                               {"deviceLogin", {{"username", "limits.boss"}, {"logonDomain", "CORP"}}}},
+                              parse(agentToken)["token"]);
+    ASSERT_EQ(checkin.status / 100, 2) << checkin.body;
+    const std::string device = "/api/v1/devices/" + std::to_string(parse(checkin)["device"]["id"].get<long long>());
+    EXPECT_EQ(call("POST", device + "/reject", json::object(), asAdmin).status, 403);
+    EXPECT_EQ(call("POST", device + "/reassign", {{"userId", staff}}, asAdmin).status, 403);
+
     // The company admin manages everyone.
     const std::string asBoss = tokenFor(boss);
     EXPECT_EQ(call("PUT", path(peer, "/roles"), {{"roles", {"company_admin"}}}, asBoss).status,

@@ -313,6 +313,11 @@ std::vector<Id> confirmedUserIds(const HttpRequest& request, const char* what) {
     if (ids == body.end() || !ids->is_array()) {
         throw Error(ErrorCode::invalid_input, "userIds: a list of user ids is required", "userIds");
     }
+    if (ids->size() > maxBulkUsers) {
+        throw Error(ErrorCode::invalid_input,
+                    "userIds: at most " + std::to_string(maxBulkUsers) + " users at a time",
+                    "userIds");
+    }
     std::vector<Id> userIds;
     for (const json& id : *ids) {
         if (!id.is_number_integer() || id.get<Id>() <= 0) {

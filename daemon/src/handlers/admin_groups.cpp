@@ -201,8 +201,9 @@ HttpResponse defineRole(ServerContext& context, HttpRequest& request) {
     requireAdmin(request.caller());
     const nlohmann::json body = parseJsonObject(request.body);
     auto rank = body.find("rank");
-    if (rank == body.end() || !rank->is_number_integer()) {
-        throw Error(ErrorCode::invalid_input, "rank: a whole number is required", "rank");
+    if (rank == body.end() || !rank->is_number_integer() || rank->get<std::int64_t>() < 0 ||
+        rank->get<std::int64_t>() > 1'000'000) {
+        throw Error(ErrorCode::invalid_input, "rank: a whole number from 0 to 1000000", "rank");
     }
     RoleService roles(context.store);
     return HttpResponse::json(
