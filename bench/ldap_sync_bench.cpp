@@ -82,8 +82,15 @@ Timed timedRun(Store& store, const config::SyncSourceConfig& source, Id tenantId
     sync::SyncEngine engine(store, source, tenantId);
     sync::RunOptions options;
     options.full = full;
+    double readSeconds = 0;
+    options.progress = [&](const sync::SyncProgress& progress) {
+        if (progress.phase == "reading") readSeconds = progress.elapsedSeconds;
+    };
     const auto start = Clock::now();
     Timed timed{engine.run(options), 0};
+    if (std::getenv("MUSTER_BENCH_PHASES") != nullptr) {
+        std::fprintf(stderr, "  run: last progress while reading at %.2f s\n", readSeconds);
+    }
     timed.seconds = secondsSince(start);
     if (timed.report.run.status != SyncRunStatus::succeeded) {
         throw std::runtime_error("sync run " + std::string(toString(timed.report.run.status)) +
