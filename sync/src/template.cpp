@@ -47,6 +47,11 @@ ValueTemplate::ValueTemplate(const std::string& text) {
         parts_.push_back({true, ldap::lowerName(text.substr(open + 1, close - open - 1))});
         at = close + 1;
     }
+    for (const Part& part : parts_) {
+        if (part.attribute && !part.text.empty() && part.text.front() != '_') {
+            attributes_.push_back(part.text);
+        }
+    }
 }
 
 std::string ValueTemplate::render(const ldap::Entry& entry, const ExtraValues& extra) const {
@@ -64,15 +69,6 @@ std::vector<std::string> ValueTemplate::renderAll(const ldap::Entry& entry,
     std::string one = render(entry, extra);
     if (one.empty()) return {};
     return {one};
-}
-
-std::vector<std::string> ValueTemplate::attributes() const {
-    std::vector<std::string> names;
-    for (const Part& part : parts_) {
-        if (part.attribute && !part.text.empty() && part.text.front() != '_')
-            names.push_back(part.text);
-    }
-    return names;
 }
 
 ValueMapping::ValueMapping(const config::FieldMapping& mapping)
@@ -116,7 +112,7 @@ std::string ValueMapping::transform(std::string value) const {
 std::string ValueMapping::value(const ldap::Entry& entry, const ExtraValues& extra) const {
     // A template that names attributes of which none is set gives nothing,
     // not its literal glue ("{givenName} {sn}" of an entry with neither is "").
-    const std::vector<std::string> names = template_.attributes();
+    const std::vector<std::string>& names = template_.attributes();
     const bool anySet =
         names.empty() || std::any_of(names.begin(), names.end(),
                                      [&](const auto& name) { return !entry.first(name).empty(); });

@@ -26,7 +26,7 @@ class ValueTemplate {
     // attribute; any other gives one value.
     std::vector<std::string> renderAll(const ldap::Entry& entry, const ExtraValues& extra) const;
     // Directory attributes the template reads (not the '_' ones).
-    std::vector<std::string> attributes() const;
+    const std::vector<std::string>& attributes() const { return attributes_; }
     bool empty() const { return parts_.empty(); }
 
   private:
@@ -35,6 +35,7 @@ class ValueTemplate {
         std::string text;  // literal text, or the attribute name
     };
     std::vector<Part> parts_;
+    std::vector<std::string> attributes_;  // computed once: read for every entry
 };
 
 // A template plus its transforms and default.
