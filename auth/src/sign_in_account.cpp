@@ -9,6 +9,7 @@
 #include "muster/auth/sign_in.hpp"
 #include "muster/core/role_limits.hpp"
 #include "sign_in_audit.hpp"
+#include "throttle_key.hpp"
 
 namespace muster::auth {
 
@@ -41,6 +42,14 @@ User requireUser(Transaction& tx, Id tenantId, Id userId) {
 
 }  // namespace
 
+namespace {
+
+ClientInfo clientOf(const ResolvedSession& who) {
+    return {who.principal.actor.sourceAddress, who.principal.actor.userAgent};
+}
+
+}  // namespace
+
 User SignInService::currentUser(const ResolvedSession& who) {
     auto tx = store_.beginRead();
     return requireUser(*tx, who.session.tenantId, who.session.userId);
@@ -54,11 +63,13 @@ void SignInService::changePassword(const ResolvedSession& who, const std::string
         auto tx = store_.beginRead();
         user = requireUser(*tx, who.session.tenantId, who.session.userId);
         credential = tx->signIn().findCredential(user.tenantId, user.id);
+        // A stolen session must not guess the current password at hash speed.
+        checkNotLockedOut(*tx, user.tenantId, accountKeyOf(user), clientOf(who));
     }
-    ClientInfo client{who.principal.actor.sourceAddress, who.principal.actor.userAgent};
+    const ClientInfo client = clientOf(who);
     if (!credential || currentPassword.size() > 1024 ||
         !credentials_.verify(currentPassword, *credential)) {
-        recordFailure(user.tenantId, lowerCase(user.userName), client, user, user.userName,
+        recordFailure(user.tenantId, accountKeyOf(user), client, user, user.userName,
                       "wrong_current_password", "auth.password.change_failed");
         throw Error(ErrorCode::forbidden, "the current password is wrong", "currentPassword");
     }
@@ -143,8 +154,12 @@ std::vector<std::string> SignInService::regenerateRecoveryCodes(const ResolvedSe
                                                                 const std::string& code) {
     auto tx = store_.beginWrite();
     const User user = requireUser(*tx, who.session.tenantId, who.session.userId);
+    checkNotLockedOut(*tx, user.tenantId, accountKeyOf(user), clientOf(who));
     std::optional<std::int64_t> step = verifyTotp(*tx, user, code);
     if (!step || !tx->signIn().advanceTotpStep(user.tenantId, user.id, *step)) {
+        tx.reset();
+        recordFailure(user.tenantId, accountKeyOf(user), clientOf(who), user, user.userName,
+                      "wrong_code", "auth.mfa.failed");
         throw Error(ErrorCode::invalid_input, "the code is not valid", "code");
     }
     std::vector<std::string> codes = generateRecoveryCodes(recoveryCodeCount);

@@ -7,6 +7,7 @@
 #include "muster/auth/secrets.hpp"
 #include "muster/auth/sign_in.hpp"
 #include "sign_in_audit.hpp"
+#include "throttle_key.hpp"
 
 namespace muster::auth {
 
@@ -104,6 +105,9 @@ SignInService::Candidate SignInService::findCandidate(Transaction& tx,
     if (ids.size() != 1) return candidate;
     candidate.user = tx.users().findById(candidate.tenant->id, ids.front());
     if (candidate.user) {
+        // One counter per account, whichever of its names was typed: rotating
+        // userName, email, UPN and employee id must not multiply the guesses.
+        candidate.accountKey = accountKeyOf(*candidate.user);
         candidate.credential = tx.signIn().findCredential(candidate.tenant->id, ids.front());
     }
     return candidate;
@@ -229,7 +233,6 @@ LoginResult SignInService::login(const LoginAttempt& attempt) {
 
     auto tx = store_.beginWrite();
     SignInRepository& repo = tx->signIn();
-    repo.clearThrottle(tenantId, ThrottleKind::account, candidate.accountKey);
     // Raised hash parameters reach existing passwords at their next sign-in.
     if (credentials_.needsRehash(*candidate.credential)) {
         PasswordCredential rehashed = *candidate.credential;
@@ -260,6 +263,9 @@ LoginResult SignInService::login(const LoginAttempt& attempt) {
             tx->commit();
             return result;
         }
+        // The failure count clears only when a session opens: a right password
+        // followed by wrong codes keeps counting (SPEC A-5).
+        repo.clearThrottle(tenantId, ThrottleKind::account, candidate.accountKey);
         const SessionRestriction restriction =
             restrictionAfterPassword(*tx, user, candidate.credential->mustChange);
         result.session = openSession(*tx, user, restriction, true, attempt.client);
@@ -269,6 +275,7 @@ LoginResult SignInService::login(const LoginAttempt& attempt) {
         tx->commit();
         return result;
     }
+    repo.clearThrottle(tenantId, ThrottleKind::account, candidate.accountKey);
     const SessionRestriction restriction =
         restrictionAfterPassword(*tx, user, candidate.credential->mustChange);
     result.session = openSession(*tx, user, restriction, false, attempt.client);
@@ -315,6 +322,13 @@ IssuedSession SignInService::answerMfa(const MfaAnswer& answer) {
         tx->commit();
         failGenerically();
     }
+    // A locked account answers no codes: the lockout bounds code guessing.
+    try {
+        checkNotLockedOut(*tx, user->tenantId, accountKeyOf(*user), answer.client);
+    } catch (const SignInLockedOut&) {
+        tx->commit();  // the challenge stays spent
+        throw;
+    }
     const Actor actor = userActor(*user, answer.client);
     std::string method;
     if (!answer.code.empty()) {
@@ -329,8 +343,8 @@ IssuedSession SignInService::answerMfa(const MfaAnswer& answer) {
     if (method.empty()) {
         tx->commit();  // the challenge stays spent
         tx.reset();
-        recordFailure(user->tenantId, lowerCase(user->userName), answer.client, user,
-                      user->userName, answer.code.empty() ? "wrong_recovery_code" : "wrong_code",
+        recordFailure(user->tenantId, accountKeyOf(*user), answer.client, user, user->userName,
+                      answer.code.empty() ? "wrong_recovery_code" : "wrong_code",
                       "auth.mfa.failed");
         failGenerically();
     }
@@ -339,6 +353,7 @@ IssuedSession SignInService::answerMfa(const MfaAnswer& answer) {
         verified["recoveryCodesLeft"] =
             std::to_string(repo.countUnusedRecoveryCodes(user->tenantId, user->id));
     }
+    repo.clearThrottle(user->tenantId, ThrottleKind::account, accountKeyOf(*user));
     tx->audit().record(userEvent(user->tenantId, actor, "auth.mfa.verify", *user, "", verified));
     const SessionRestriction restriction =
         restrictionAfterPassword(*tx, *user, credential->mustChange);

@@ -362,6 +362,39 @@ TEST_F(SignIn, RepeatedFailuresLockTheAccountOutForAWhile) {
     expectNoSecretsInLogs();
 }
 
+// A right password followed by wrong codes keeps counting: the account
+// lockout bounds guessing of the second factor too.
+TEST_F(SignIn, WrongMfaCodesAfterTheRightPasswordLockTheAccount) {
+    const long long id = createUser("mo@example.com");
+    const std::string password = "copper-Heron-valley-52";
+    withPassword(id, "mo@example.com", password);
+    const std::string session = sessionOf(login("mo@example.com", password));
+    HttpResult setup = asSession("POST", "/auth/v1/mfa/totp", session);
+    ASSERT_EQ(setup.status, 200) << setup.body;
+    const std::string secret = parse(setup)["secret"];
+    secrets_.push_back(secret);
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    ASSERT_EQ(asSession("POST", "/auth/v1/mfa/totp/confirm", session, {{"code", codeAt(secret, now)}})
+                  .status,
+              200);
+    int lastStatus = 0;
+    for (int attempt = 0; attempt < 6 && lastStatus != 429; ++attempt) {
+        HttpResult step1 = login("mo@example.com", password);
+        lastStatus = step1.status;
+        if (step1.status != 200) break;
+        const std::string challenge = parse(step1)["mfaChallenge"];
+        secrets_.push_back(challenge);
+        HttpResult wrong = open("/auth/v1/login/mfa", {{"mfaChallenge", challenge}, {"code", "000000"}});
+        lastStatus = wrong.status;
+        ASSERT_TRUE(wrong.status == 401 || wrong.status == 429) << wrong.body;
+    }
+    EXPECT_EQ(lastStatus, 429) << "wrong codes must lead to a lockout";
+    EXPECT_EQ(login("mo@example.com", password).status, 429) << "locked even with the password";
+    expectNoSecretsInLogs();
+}
+
 TEST_F(SignIn, ResentInvitationRevokesTheOldLink) {
     const long long id = createUser("bob@example.com", "invited");
     ASSERT_EQ(admin("POST", userPath(id, "/invite")).status, 204);
