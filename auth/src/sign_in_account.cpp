@@ -44,6 +44,8 @@ User requireUser(Transaction& tx, Id tenantId, Id userId) {
 
 namespace {
 
+constexpr Timestamp resetRequestCooldownMillis = 60'000;
+
 ClientInfo clientOf(const ResolvedSession& who) {
     return {who.principal.actor.sourceAddress, who.principal.actor.userAgent};
 }
@@ -278,6 +280,16 @@ void SignInService::requestPasswordReset(const std::string& tenantName,
     if (ids.size() != 1) return;
     const User user = requireUser(*tx, tenant->id, ids.front());
     if (user.status != UserStatus::active || user.banned || mailAddressOf(user).empty()) return;
+    // One mail per account per cooldown: the unauthenticated endpoint must not
+    // mail-bomb a user or keep replacing their link (the answer stays 202).
+    const std::string cooldownKey = "reset:" + std::to_string(user.id);
+    const Timestamp now = nowMillis();
+    if (auto last = tx->signIn().findThrottle(user.tenantId, ThrottleKind::account, cooldownKey);
+        last && last->lockedUntil > now) {
+        return;
+    }
+    tx->signIn().saveThrottle(user.tenantId, ThrottleKind::account, cooldownKey,
+                              {0, now, now + resetRequestCooldownMillis});
     // A new request replaces the previous link.
     tx->signIn().invalidateTokens(user.tenantId, user.id, TokenPurpose::password_reset,
                                   nowMillis());
