@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "muster/core/error.hpp"
+#include "muster/core/org_service.hpp"
 #include "muster/core/user_service.hpp"
 
 namespace muster {
@@ -223,6 +224,7 @@ class BatchApplier {
             if (!managerOwned) user.managerId.reset();
             validateUser(user);
             checkManagerChain(user);
+            user = applyOrgStructure(tx_, by_, user);
             User created = tx_.users().create(user);
             AuditEvent event = eventFor(by_, "user.create", "user", created.id, created.userName);
             event.after = snapshotOf(created);
@@ -243,7 +245,13 @@ class BatchApplier {
             if (changed) {
                 validateUser(after);
                 checkManagerChain(after);
+                after = applyOrgStructure(tx_, by_, after);
+                if (ownedFieldValue(after, UserField::roles) !=
+                    ownedFieldValue(*stored, UserField::roles)) {
+                    ++after.authzVersion;  // SPEC T-3: sessions re-read roles
+                }
                 User updated = tx_.users().update(after);
+                endSignInsWhenAccessEnds(tx_, *stored, updated);
                 AuditEvent event =
                     eventFor(by_, "user.update", "user", updated.id, updated.userName);
                 event.before = snapshotOf(*stored);
@@ -266,6 +274,7 @@ class BatchApplier {
             User after = *stored;
             after.status = UserStatus::deactivated;
             User updated = tx_.users().update(after);
+            endSignInsWhenAccessEnds(tx_, *stored, updated);
             AuditEvent event =
                 eventFor(by_, "user.deactivate", "user", updated.id, updated.userName);
             event.before = snapshotOf(*stored);

@@ -7,11 +7,11 @@
 #include "muster/core/error.hpp"
 #include "muster/core/org_service.hpp"
 #include "muster/core/role_limits.hpp"
+#include "muster/core/sign_in_store.hpp"
 
 namespace muster {
 
 namespace {
-
 
 constexpr std::size_t maxNameLength = 256;
 constexpr std::size_t maxTextLength = 1024;
@@ -22,10 +22,10 @@ constexpr int maxManagerDepth = 256;
 
 void checkLength(const std::string& value, std::size_t limit, const char* attribute) {
     if (value.size() > limit) {
-        throw Error(ErrorCode::invalid_input,
-                    std::string(attribute) + " is longer than " + std::to_string(limit) +
-                        " characters",
-                    attribute);
+        throw Error(
+            ErrorCode::invalid_input,
+            std::string(attribute) + " is longer than " + std::to_string(limit) + " characters",
+            attribute);
     }
     for (unsigned char c : value) {
         if (c < 0x20 || c == 0x7f) {
@@ -104,14 +104,13 @@ User loadForChange(Transaction& tx, const Principal& by, Id id,
     std::optional<User> stored = tx.users().findById(by.tenantId, id);
     if (!stored) throw Error(ErrorCode::not_found, "no user with id " + std::to_string(id));
     if (expectedVersion && *expectedVersion != stored->version) {
-        throw Error(ErrorCode::precondition_failed,
-                    "the user changed since it was read (version " +
-                        std::to_string(stored->version) + ", If-Match asked for " +
-                        std::to_string(*expectedVersion) + ")");
+        throw Error(ErrorCode::precondition_failed, "the user changed since it was read (version " +
+                                                        std::to_string(stored->version) +
+                                                        ", If-Match asked for " +
+                                                        std::to_string(*expectedVersion) + ")");
     }
     return *stored;
 }
-
 
 std::vector<std::string> rolesAdded(const User& before, const User& after) {
     std::set<std::string> held;
@@ -160,6 +159,15 @@ query::ConditionPtr allOf(std::vector<query::ConditionPtr> children) {
 
 }  // namespace
 
+void endSignInsWhenAccessEnds(Transaction& tx, const User& before, const User& after) {
+    auto maySignIn = [](const User& user) {
+        return user.status == UserStatus::active && !user.banned;
+    };
+    if (!maySignIn(before) || maySignIn(after)) return;
+    tx.signIn().deleteSessionsOf(after.tenantId, after.id);
+    tx.signIn().deleteTrustedDevicesOf(after.tenantId, after.id);
+}
+
 void validateUser(const User& user) {
     if (user.userName.empty()) {
         throw Error(ErrorCode::invalid_input, "userName is required", "userName");
@@ -169,10 +177,10 @@ void validateUser(const User& user) {
     checkLength(user.name.givenName, maxNameLength, "name.givenName");
     checkLength(user.name.familyName, maxNameLength, "name.familyName");
     checkLength(user.name.formatted, maxTextLength, "name.formatted");
-    for (const std::string* text : {&user.externalId, &user.nickName, &user.title, &user.userType,
-                                    &user.department, &user.section, &user.team,
-                                    &user.employeeNumber, &user.organization, &user.division,
-                                    &user.costCenter}) {
+    for (const std::string* text :
+         {&user.externalId, &user.nickName, &user.title, &user.userType, &user.department,
+          &user.section, &user.team, &user.employeeNumber, &user.organization, &user.division,
+          &user.costCenter}) {
         checkLength(*text, maxTextLength, "attribute");
     }
     if (user.identifiers.size() > maxIdentifiers) {
@@ -223,8 +231,8 @@ User UserService::replace(const Principal& by, const User& input,
     return after;
 }
 
-User UserService::writeChange(Transaction& tx, const Principal& by, const User& before,
-                              User user, const std::string& action) {
+User UserService::writeChange(Transaction& tx, const Principal& by, const User& before, User user,
+                              const std::string& action) {
     const RoleLimits limits = RoleLimits::load(tx, by);
     limits.checkMayManage(before);
     limits.checkMayGrant(rolesAdded(before, user));
@@ -233,7 +241,7 @@ User UserService::writeChange(Transaction& tx, const Principal& by, const User& 
     keepServerManagedFields(before, user);
     user = applyOrgStructure(tx, by, user);
     User after = tx.users().update(user);
-    if (listener_ != nullptr) listener_->userChanged(tx, before, after);
+    endSignInsWhenAccessEnds(tx, before, after);
     AuditEvent event = userEvent(by, after, action);
     event.before = snapshotOf(before);
     event.after = snapshotOf(after);
@@ -254,8 +262,7 @@ User UserService::change(const Principal& by, Id id, std::optional<std::int64_t>
 }
 
 User UserService::setStatus(const Principal& by, Id id, UserStatus status) {
-    const std::string action =
-        status == UserStatus::active ? "user.activate" : "user.deactivate";
+    const std::string action = status == UserStatus::active ? "user.activate" : "user.deactivate";
     if (status == UserStatus::invited) {
         throw Error(ErrorCode::invalid_input,
                     "status: a user becomes invited only by an invitation", "status");

@@ -25,7 +25,6 @@ ServerContext::ServerContext(const config::Config& config, Store& store)
       sync(config.sync.sources.empty() ? nullptr
                                        : std::make_unique<sync::SyncService>(store, config.sync)),
       accessLog(std::cout, config.log.accessLog) {
-    users.setChangeListener(&sessionRevoker);
 }
 
 }  // namespace muster::daemon

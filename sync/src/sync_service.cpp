@@ -18,6 +18,9 @@ struct SyncService::Source {
     SyncRunCounts totals;
     double lastDurationSeconds = 0;
     Timestamp lastSuccessAt = 0;
+    // The thread of the source's last background run: at most one per
+    // source, joined before the next one starts.
+    std::thread worker;
 };
 
 SyncService::SyncService(Store& store, const config::SyncConfig& config) : store_(store) {
@@ -44,7 +47,7 @@ void SyncService::stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
-        workers.swap(workers_);
+        for (auto& source : sources_) workers.push_back(std::move(source->worker));
     }
     wake_.notify_all();
     if (scheduler_.joinable()) scheduler_.join();
@@ -87,6 +90,13 @@ SyncReport SyncService::execute(Source& source, Id tenantId, const RunOptions& o
         report.run.source = source.config.name;
         report.run.status = SyncRunStatus::failed;
         report.run.message = error.what();
+    } catch (const std::exception& error) {
+        // Anything else (a regex the value defeats, memory) fails this run
+        // only: the worker must neither take the daemon down nor leave the
+        // source marked running.
+        report.run.source = source.config.name;
+        report.run.status = SyncRunStatus::failed;
+        report.run.message = std::string("internal error: ") + error.what();
     }
     std::lock_guard lock(mutex_);
     source.running = false;
@@ -118,8 +128,16 @@ void SyncService::trigger(Id tenantId, const std::string& name, const RunOptions
     }
     source.running = true;
     source.progress = SyncProgress{"starting", 0, 0, 0, 0};
-    workers_.emplace_back(
-        [this, &source, tenantId, options] { execute(source, tenantId, options); });
+    startWorkerLocked(source, tenantId, options);
+}
+
+// Called with mutex_ held and source.running just set. The previous worker
+// has set running = false under the mutex and is only returning, so joining
+// it here is immediate.
+void SyncService::startWorkerLocked(Source& source, Id tenantId, const RunOptions& options) {
+    if (source.worker.joinable()) source.worker.join();
+    source.worker =
+        std::thread([this, &source, tenantId, options] { execute(source, tenantId, options); });
 }
 
 SyncReport SyncService::runNow(Id tenantId, const std::string& name, const RunOptions& options) {
@@ -149,10 +167,7 @@ void SyncService::schedulerLoop() {
             lock.lock();
             if (!tenantId || stopping_ || source->running) continue;
             source->running = true;
-            Source* target = source.get();
-            const Id tenant = *tenantId;
-            workers_.emplace_back(
-                [this, target, tenant] { execute(*target, tenant, RunOptions{}); });
+            startWorkerLocked(*source, *tenantId, RunOptions{});
         }
         wake_.wait_for(lock, std::chrono::seconds(1));
     }

@@ -26,24 +26,12 @@ struct UserCounts {
     std::int64_t all = 0;
 };
 
-// Work another module does inside the transaction of every user change, so
-// that it commits or rolls back with it (auth: revoke the sessions of a user
-// who was deactivated or banned).
-class UserChangeListener {
-public:
-    virtual ~UserChangeListener() = default;
-    virtual void userChanged(Transaction& tx, const User& before, const User& after) = 0;
-};
-
 // Extra work in the transaction that creates a user (e.g. its temporary password).
 using AlongWithCreate = std::function<void(Transaction& tx, const User& created)>;
 
 class UserService {
 public:
     explicit UserService(Store& store) : store_(store) {}
-
-    // At most one listener; it must outlive the service.
-    void setChangeListener(UserChangeListener* listener) { listener_ = listener; }
 
     User create(const Principal& by, const User& user, const AlongWithCreate& alongWith = {});
     User get(const Principal& by, Id id);
@@ -75,8 +63,12 @@ private:
                      const std::string& action);
 
     Store& store_;
-    UserChangeListener* listener_ = nullptr;
 };
+
+// SPEC A-3 / U-3: a user who is deactivated or banned loses every session
+// and trusted device in the transaction of that change, so reactivating or
+// unbanning later brings none back. Every writer of users calls it.
+void endSignInsWhenAccessEnds(Transaction& tx, const User& before, const User& after);
 
 // Field-level validation shared by create and replace; throws
 // Error(invalid_input) naming the attribute.

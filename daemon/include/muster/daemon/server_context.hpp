@@ -3,7 +3,6 @@
 #include <atomic>
 #include <cstdint>
 
-#include "muster/auth/session_revoker.hpp"
 #include "muster/auth/token_service.hpp"
 #include "muster/config/config.hpp"
 #include "muster/core/agent_service.hpp"
@@ -32,7 +31,6 @@ struct ServerContext {
     auth::TokenService tokens;
     TenantService tenants;
     UserService users;
-    auth::SessionRevoker sessionRevoker;  // listens to `users`
     GroupService groups;
     OrgService org;
     TrackingService tracking;

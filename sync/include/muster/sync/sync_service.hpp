@@ -63,6 +63,7 @@ class SyncService {
     Source& find(Id tenantId, const std::string& name) const;
     std::optional<Id> tenantIdOf(const std::string& tenantName) const;
     SyncReport execute(Source& source, Id tenantId, const RunOptions& options);
+    void startWorkerLocked(Source& source, Id tenantId, const RunOptions& options);
     void schedulerLoop();
     SourceStatus statusLocked(const Source& source, Id tenantId) const;
 
@@ -72,7 +73,6 @@ class SyncService {
     std::condition_variable wake_;
     bool stopping_ = false;
     std::thread scheduler_;
-    std::vector<std::thread> workers_;
 };
 
 }  // namespace muster::sync
