@@ -174,10 +174,12 @@ class Run {
         const bool complete = full_ || outcome.usersComplete;
 
         std::vector<DirectoryUserChange> removals = userRemovals(complete);
-        const std::int64_t counted = static_cast<std::int64_t>(
-            std::count_if(removals.begin(), removals.end(), [](const DirectoryUserChange& c) {
-                return c.action == DirectoryUserChange::Action::deactivate;
-            }));
+        const std::int64_t counted =
+            disabledKnown_ +
+            static_cast<std::int64_t>(
+                std::count_if(removals.begin(), removals.end(), [](const DirectoryUserChange& c) {
+                    return c.action == DirectoryUserChange::Action::deactivate;
+                }));
         if (!options_.ignoreDeletionThreshold && overThreshold(source_, counted, activeKnown_)) {
             report_.run.status = SyncRunStatus::stopped;
             report_.run.message = "stopped before writing: " + std::to_string(counted) + " of " +
@@ -247,6 +249,12 @@ class Run {
             ++report_.run.counts.unchanged;
             return;
         }
+        // A known user the source now marks disabled is a deactivation too:
+        // it counts against the deletion threshold like one that is gone.
+        if (known != users_.end() && !known->second.missing &&
+            mapped.user.status == UserStatus::deactivated) {
+            ++disabledKnown_;
+        }
         DirectoryUserChange change;
         change.anchor = anchor;
         change.dn = std::move(dn);
@@ -282,7 +290,7 @@ class Run {
 
     bool safeToWriteEarly() const {
         if (!full_) return false;
-        const std::int64_t worstCase = activeKnown_ - knownSeen_;
+        const std::int64_t worstCase = activeKnown_ - knownSeen_ + disabledKnown_;
         return options_.ignoreDeletionThreshold || !overThreshold(source_, worstCase, activeKnown_);
     }
 
@@ -543,6 +551,7 @@ class Run {
     KnownMap users_;
     KnownMap groups_;
     std::int64_t activeKnown_ = 0;
+    std::int64_t disabledKnown_ = 0;  // known users the source now marks disabled
     std::int64_t knownSeen_ = 0;
     std::unordered_set<std::string> seenUsers_;
     std::unordered_set<std::string> seenGroups_;

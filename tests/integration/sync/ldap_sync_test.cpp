@@ -237,6 +237,34 @@ TEST_F(LdapSyncTest, DeletionThresholdStopsARunThatWouldDeactivateSixtyPercent) 
     EXPECT_TRUE(store->user("newcomer"));
 }
 
+// SPEC D-5: users the source marks disabled are deactivations too, and count
+// against the threshold like users that are gone.
+TEST_F(LdapSyncTest, DeletionThresholdCountsUsersTheSourceMarksDisabled) {
+    addPeople(10);
+    config::SyncSourceConfig corp = source();
+    config::FieldMapping userName;
+    userName.field = "userName";
+    userName.templateText = "{uid}";
+    config::FieldMapping status;
+    status.field = "status";
+    status.templateText = "{employeeType}";
+    status.defaultValue = "active";
+    corp.userFields = {userName, status};
+    ASSERT_EQ(store->run(corp).run.status, SyncRunStatus::succeeded);
+    std::string ldif;
+    for (int i = 0; i < 6; ++i) {
+        ldif += "dn: " + dnOf("user" + std::to_string(i)) +
+                "\nchangetype: modify\nreplace: employeeType\nemployeeType: disabled\n\n";
+    }
+    slapd->modify(ldif);
+
+    const sync::SyncReport stopped = store->run(corp);
+    EXPECT_EQ(stopped.run.status, SyncRunStatus::stopped) << describe(stopped);
+    EXPECT_NE(stopped.run.message.find("6 of 10 users would be deactivated"), std::string::npos)
+        << stopped.run.message;
+    EXPECT_EQ(store->user("user0")->status, UserStatus::active);
+}
+
 TEST_F(LdapSyncTest, MissingUsersAreDeletedOnlyAfterTheirGracePeriod) {
     addStandardDirectory();
     config::SyncSourceConfig corp = source();
