@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "muster/core/error.hpp"
+#include "muster/core/role_limits.hpp"
 
 namespace muster::sync {
 
@@ -117,6 +118,28 @@ SyncReport SyncService::execute(Source& source, Id tenantId, const RunOptions& o
         if (report.run.status == SyncRunStatus::succeeded) source.lastSuccessAt = nowMillis();
     }
     return report;
+}
+
+void SyncService::recordRunRequest(const Principal& by, const std::string& name,
+                                   const RunOptions& options) {
+    find(by.tenantId, name);  // not_found for another tenant's source
+    auto tx = store_.beginWrite();
+    if (options.ignoreDeletionThreshold && !RoleLimits::load(*tx, by).unrestricted()) {
+        throw Error(ErrorCode::forbidden,
+                    "forcing a sync past its deletion threshold is for the tenant's top role",
+                    "force");
+    }
+    AuditEvent event;
+    event.tenantId = by.tenantId;
+    event.actor = by.actor;
+    event.action = "sync.run";
+    event.targetType = "sync_source";
+    event.targetDisplay = name;
+    event.after = Snapshot{{"dryRun", options.dryRun ? "true" : "false"},
+                           {"full", options.full ? "true" : "false"},
+                           {"force", options.ignoreDeletionThreshold ? "true" : "false"}};
+    tx->audit().record(event);
+    tx->commit();
 }
 
 void SyncService::trigger(Id tenantId, const std::string& name, const RunOptions& options) {

@@ -153,6 +153,7 @@ HttpResponse runSource(ServerContext& context, HttpRequest& request) {
     const std::string& name = request.pathParam("name");
     const Id tenantId = request.caller().tenantId;
     sync::SyncService& service = syncService(context);
+    service.recordRunRequest(request.caller(), name, options);
     if (options.dryRun) {
         const sync::SyncReport report = service.runNow(tenantId, name, options);
         return HttpResponse::json(200, reportJson(report).dump());

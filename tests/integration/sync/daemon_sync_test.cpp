@@ -94,6 +94,10 @@ TEST_F(DaemonSyncTest, DryRunThenRunThenStatusThroughMusterctl) {
     // Audit names the source.
     const auto audit = daemon->request("GET", "/api/v1/audit?limit=1");
     EXPECT_NE(audit.body.find("sync:corp"), std::string::npos) << audit.body;
+    // And who asked for each manual run, with its options.
+    const auto requests = daemon->request("GET", "/api/v1/audit?limit=200");
+    EXPECT_NE(requests.body.find("\"action\":\"sync.run\""), std::string::npos) << requests.body;
+    EXPECT_NE(requests.body.find("\"dryRun\":\"true\""), std::string::npos) << requests.body;
 }
 
 TEST_F(DaemonSyncTest, UnknownSourceAndFailedRunsGiveNonZeroExitCodes) {

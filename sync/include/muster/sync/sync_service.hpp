@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "muster/config/sync_config.hpp"
+#include "muster/core/principal.hpp"
 #include "muster/core/store.hpp"
 #include "muster/sync/sync_engine.hpp"
 
@@ -43,6 +44,12 @@ class SyncService {
     // Runs scheduled sources in a background thread until stop().
     void startScheduler();
     void stop();
+
+    // Records who asked for a manual run, with its options, in the audit log;
+    // forcing past the deletion threshold is for the tenant's top role (or an
+    // automation token) only. Call before trigger() or runNow().
+    void recordRunRequest(const Principal& by, const std::string& source,
+                          const RunOptions& options);
 
     // Starts a run in the background. Throws not_found for a source the
     // caller's tenant does not have, conflict when it is running.
