@@ -17,18 +17,7 @@ void checkText(const std::string& value, std::size_t limit, const char* attribut
     if (required && value.empty()) {
         throw Error(ErrorCode::invalid_input, std::string(attribute) + " is required", attribute);
     }
-    if (value.size() > limit) {
-        throw Error(
-            ErrorCode::invalid_input,
-            std::string(attribute) + " is longer than " + std::to_string(limit) + " characters",
-            attribute);
-    }
-    for (unsigned char c : value) {
-        if (c < 0x20 || c == 0x7f) {
-            throw Error(ErrorCode::invalid_input,
-                        std::string(attribute) + " contains a control character", attribute);
-        }
-    }
+    checkTextLength(value, limit, attribute);
 }
 
 // A username or domain becomes part of an email address and of identifiers.

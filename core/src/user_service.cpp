@@ -20,25 +20,10 @@ constexpr std::size_t maxListItems = 200;
 // Manager chains deeper than this are treated as a cycle: no org chart is that deep.
 constexpr int maxManagerDepth = 256;
 
-void checkLength(const std::string& value, std::size_t limit, const char* attribute) {
-    if (value.size() > limit) {
-        throw Error(
-            ErrorCode::invalid_input,
-            std::string(attribute) + " is longer than " + std::to_string(limit) + " characters",
-            attribute);
-    }
-    for (unsigned char c : value) {
-        if (c < 0x20 || c == 0x7f) {
-            throw Error(ErrorCode::invalid_input,
-                        std::string(attribute) + " contains a control character", attribute);
-        }
-    }
-}
-
 void validateIdentifier(const Identifier& identifier) {
     const char* attribute = identifier.kind == IdentifierKind::email ? "emails" : "identifiers";
-    checkLength(identifier.value, maxNameLength, attribute);
-    checkLength(identifier.logonDomain, maxNameLength, attribute);
+    checkTextLength(identifier.value, maxNameLength, attribute);
+    checkTextLength(identifier.logonDomain, maxNameLength, attribute);
     if (identifier.value.empty()) {
         throw Error(ErrorCode::invalid_input, std::string(attribute) + ": a value is required",
                     attribute);
@@ -168,20 +153,35 @@ void endSignInsWhenAccessEnds(Transaction& tx, const User& before, const User& a
     tx.signIn().deleteTrustedDevicesOf(after.tenantId, after.id);
 }
 
+void checkTextLength(const std::string& value, std::size_t limit, const char* attribute) {
+    if (value.size() > limit) {
+        throw Error(
+            ErrorCode::invalid_input,
+            std::string(attribute) + " is longer than " + std::to_string(limit) + " characters",
+            attribute);
+    }
+    for (unsigned char c : value) {
+        if (c < 0x20 || c == 0x7f) {
+            throw Error(ErrorCode::invalid_input,
+                        std::string(attribute) + " contains a control character", attribute);
+        }
+    }
+}
+
 void validateUser(const User& user) {
     if (user.userName.empty()) {
         throw Error(ErrorCode::invalid_input, "userName is required", "userName");
     }
-    checkLength(user.userName, maxNameLength, "userName");
-    checkLength(user.displayName, maxNameLength, "displayName");
-    checkLength(user.name.givenName, maxNameLength, "name.givenName");
-    checkLength(user.name.familyName, maxNameLength, "name.familyName");
-    checkLength(user.name.formatted, maxTextLength, "name.formatted");
+    checkTextLength(user.userName, maxNameLength, "userName");
+    checkTextLength(user.displayName, maxNameLength, "displayName");
+    checkTextLength(user.name.givenName, maxNameLength, "name.givenName");
+    checkTextLength(user.name.familyName, maxNameLength, "name.familyName");
+    checkTextLength(user.name.formatted, maxTextLength, "name.formatted");
     for (const std::string* text :
          {&user.externalId, &user.nickName, &user.title, &user.userType, &user.department,
           &user.section, &user.team, &user.employeeNumber, &user.organization, &user.division,
           &user.costCenter}) {
-        checkLength(*text, maxTextLength, "attribute");
+        checkTextLength(*text, maxTextLength, "attribute");
     }
     if (user.identifiers.size() > maxIdentifiers) {
         throw Error(ErrorCode::invalid_input, "a user may have at most 100 identifiers",

@@ -9,6 +9,25 @@ namespace {
 constexpr std::int64_t defaultPageSize = 50;
 constexpr std::int64_t maxPageSize = 200;
 
+nlohmann::json snapshotJson(const std::optional<Snapshot>& snapshot) {
+    if (!snapshot) return nullptr;
+    nlohmann::json json = nlohmann::json::object();
+    for (const auto& [field, value] : *snapshot) json[field] = value;
+    return json;
+}
+
+// "user:7" -> the user's display, or "Deleted User (ID: 7)".
+std::string actorDisplay(Transaction& tx, Id tenantId, const std::string& actorId) {
+    static const std::string userPrefix = "user:";
+    if (actorId.rfind(userPrefix, 0) != 0) return actorId;
+    try {
+        const Id id = std::stoll(actorId.substr(userPrefix.size()));
+        return userReferenceJson(tx, tenantId, id)["display"].get<std::string>();
+    } catch (const std::exception&) {
+        return actorId;
+    }
+}
+
 }  // namespace
 
 void addAdminRoute(ServerContext& context, const char* method, const char* pattern,
@@ -99,6 +118,40 @@ std::optional<std::vector<std::string>> optionalStrings(const nlohmann::json& ob
         values.push_back(item.get<std::string>());
     }
     return values;
+}
+
+nlohmann::json auditEventJson(Transaction& tx, const AuditEvent& event) {
+    std::string targetDisplay = event.targetDisplay;
+    if (event.targetType == "user" && event.targetId &&
+        !tx.users().findById(event.tenantId, *event.targetId)) {
+        targetDisplay = deletedUserDisplay(*event.targetId);
+    }
+    return {
+        {"id", event.id},
+        {"time", formatTimestamp(event.occurredAt)},
+        {"actor", event.actor.id},
+        {"actorDisplay", actorDisplay(tx, event.tenantId, event.actor.id)},
+        {"source", event.actor.source},
+        {"sourceAddress", event.actor.sourceAddress},
+        {"userAgent", event.actor.userAgent},
+        {"action", event.action},
+        {"targetType", event.targetType},
+        {"targetId", event.targetId ? nlohmann::json(*event.targetId) : nlohmann::json(nullptr)},
+        {"targetDisplay", targetDisplay},
+        {"before", snapshotJson(event.before)},
+        {"after", snapshotJson(event.after)}};
+}
+
+std::optional<Id> auditCursorOf(const query::ListQuery& query) {
+    if (!query.cursor) return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const Id id = std::stoll(*query.cursor, &used);
+        if (used == query.cursor->size() && id > 0) return id;
+    } catch (const std::exception&) {
+        // reported below
+    }
+    throw Error(ErrorCode::invalid_cursor, "cursor: not a cursor this server issued", "cursor");
 }
 
 }  // namespace muster::daemon

@@ -39,55 +39,12 @@ json sessionJson(const SignInSession& session) {
                                 : json(std::string(toString(session.restriction)))}};
 }
 
-json snapshotJson(const std::optional<Snapshot>& snapshot) {
-    if (!snapshot) return nullptr;
-    json out = json::object();
-    for (const auto& [key, value] : *snapshot) out[key] = value;
-    return out;
-}
-
-json activityJson(Transaction& tx, const AuditEvent& event) {
-    json actorDisplay = event.actor.id;
-    static const std::string userPrefix = "user:";
-    if (event.actor.id.rfind(userPrefix, 0) == 0) {
-        try {
-            actorDisplay =
-                userReferenceJson(tx, event.tenantId,
-                                  std::stoll(event.actor.id.substr(userPrefix.size())))["display"];
-        } catch (const std::exception&) {
-            // not a number: shown as recorded
-        }
-    }
-    return {{"id", event.id},
-            {"time", formatTimestamp(event.occurredAt)},
-            {"action", event.action},
-            {"actor", event.actor.id},
-            {"actorDisplay", actorDisplay},
-            {"source", event.actor.source},
-            {"sourceAddress", event.actor.sourceAddress},
-            {"userAgent", event.actor.userAgent},
-            {"before", snapshotJson(event.before)},
-            {"after", snapshotJson(event.after)}};
-}
-
-std::optional<Id> cursorOf(const query::ListQuery& query) {
-    if (!query.cursor) return std::nullopt;
-    try {
-        std::size_t used = 0;
-        const Id id = std::stoll(*query.cursor, &used);
-        if (used == query.cursor->size() && id > 0) return id;
-    } catch (const std::exception&) {
-        // reported below
-    }
-    throw Error(ErrorCode::invalid_cursor, "cursor: not a cursor this server issued", "cursor");
-}
-
 HttpResponse activity(ServerContext& context, HttpRequest& request) {
     const Principal caller = adminCaller(request);
     const Id userId = pathId(request, "id", "user");
     const query::ListQuery query = listQueryOf(request);
     std::vector<AuditEvent> events = context.auth->signIn.activity(
-        caller, userId, cursorOf(query), static_cast<std::size_t>(query.count));
+        caller, userId, auditCursorOf(query), static_cast<std::size_t>(query.count));
     auto tx = context.store.beginRead();
     if (events.empty() && !query.cursor && !tx->users().findById(caller.tenantId, userId)) {
         throw Error(ErrorCode::not_found, "no user with id " + std::to_string(userId));
@@ -98,7 +55,7 @@ HttpResponse activity(ServerContext& context, HttpRequest& request) {
         nextCursor = std::to_string(events.back().id);
     }
     json items = json::array();
-    for (const AuditEvent& event : events) items.push_back(activityJson(*tx, event));
+    for (const AuditEvent& event : events) items.push_back(auditEventJson(*tx, event));
     return HttpResponse::json(200, pageJson(std::move(items), nextCursor).dump());
 }
 

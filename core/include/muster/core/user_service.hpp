@@ -70,6 +70,10 @@ private:
 // unbanning later brings none back. Every writer of users calls it.
 void endSignInsWhenAccessEnds(Transaction& tx, const User& before, const User& after);
 
+// A text from outside: at most `limit` bytes and no control characters;
+// Error(invalid_input) naming `attribute` otherwise.
+void checkTextLength(const std::string& value, std::size_t limit, const char* attribute);
+
 // Field-level validation shared by create and replace; throws
 // Error(invalid_input) naming the attribute.
 void validateUser(const User& user);

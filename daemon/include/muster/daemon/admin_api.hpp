@@ -39,6 +39,14 @@ nlohmann::json pageJson(nlohmann::json items, const std::optional<std::string>& 
 // exists is "Deleted User (ID: n)" (SPEC U-3).
 nlohmann::json userReferenceJson(Transaction& tx, Id tenantId, Id userId);
 
+// An audit event as the admin API shows it (the audit log, a user's
+// activity): actor with a display name, source, action, target and the
+// before/after snapshots; users that no longer exist show as
+// "Deleted User (ID: n)".
+nlohmann::json auditEventJson(Transaction& tx, const AuditEvent& event);
+// The cursor of an audit listing: the id of the last event seen.
+std::optional<Id> auditCursorOf(const query::ListQuery& query);
+
 // A boolean member of a JSON object; Error(invalid_input) naming the key.
 std::optional<bool> optionalBool(const nlohmann::json& object, const char* key);
 // An array of strings; Error(invalid_input) naming the key.
