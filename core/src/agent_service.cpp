@@ -81,18 +81,6 @@ Snapshot snapshotOf(const Device& device) {
             {"user", device.userId ? std::to_string(*device.userId) : ""}};
 }
 
-AuditEvent agentEvent(const Principal& by, std::string action, std::string targetType, Id targetId,
-                      std::string display) {
-    AuditEvent event;
-    event.tenantId = by.tenantId;
-    event.actor = by.actor;
-    event.action = std::move(action);
-    event.targetType = std::move(targetType);
-    event.targetId = targetId;
-    event.targetDisplay = std::move(display);
-    return event;
-}
-
 Device loadDevice(Transaction& tx, const Principal& by, Id id) {
     std::optional<Device> device = tx.agents().findDevice(by.tenantId, id);
     if (!device) throw Error(ErrorCode::not_found, "no device with id " + std::to_string(id));
@@ -119,7 +107,7 @@ bool dropPlaceholderIn(Transaction& tx, const Principal& by, User& user) {
     if (ids.size() == before.identifiers.size()) return false;  // removed by hand already
     user = tx.users().update(user);
     TrackingService::syncUserRulesIn(tx, user);
-    AuditEvent event = agentEvent(by, "user.placeholder.remove", "user", user.id, user.userName);
+    AuditEvent event = auditEventBy(by, "user.placeholder.remove", "user", user.id, user.userName);
     event.before = snapshotOf(before);
     event.after = snapshotOf(user);
     tx.audit().record(event);
@@ -213,13 +201,13 @@ CheckinResult AgentService::attachNewDevice(const Principal& agent, const Checki
         *user = tx->users().update(*user);
         rulesChanged = TrackingService::syncUserRulesIn(*tx, *user);
         AuditEvent event =
-            agentEvent(agent, "user.identifier.add", "user", user->id, user->userName);
+            auditEventBy(agent, "user.identifier.add", "user", user->id, user->userName);
         event.before = snapshotOf(before);
         event.after = snapshotOf(*user);
         tx->audit().record(event);
     }
-    AuditEvent event = agentEvent(agent, device ? "device.attach" : "device.register", "device",
-                                  attached.id, attached.deviceId);
+    AuditEvent event = auditEventBy(agent, device ? "device.attach" : "device.register", "device",
+                                    attached.id, attached.deviceId);
     event.after = snapshotOf(attached);
     tx->audit().record(event);
     tx->commit();
@@ -354,8 +342,8 @@ Device AgentService::decide(const Principal& by, Id id, DeviceStatus status) {
     after.decidedAt = nowMillis();
     tx->agents().updateDevice(after);
     AuditEvent event =
-        agentEvent(by, status == DeviceStatus::approved ? "device.approve" : "device.reject",
-                   "device", after.id, after.deviceId);
+        auditEventBy(by, status == DeviceStatus::approved ? "device.approve" : "device.reject",
+                     "device", after.id, after.deviceId);
     event.before = snapshotOf(before);
     event.after = snapshotOf(after);
     tx->audit().record(event);
@@ -384,8 +372,8 @@ Device AgentService::assign(const Principal& by, Id id, Id userId, bool requireC
     tx->agents().updateDevice(after);
     tx->agents().recordAssignment(
         {0, by.tenantId, id, before.userId, userId, "assign", by.actor.id, nowMillis()});
-    AuditEvent event = agentEvent(by, before.userId ? "device.reassign" : "device.assign", "device",
-                                  after.id, after.deviceId);
+    AuditEvent event = auditEventBy(by, before.userId ? "device.reassign" : "device.assign",
+                                    "device", after.id, after.deviceId);
     event.before = snapshotOf(before);
     event.after = snapshotOf(after);
     tx->audit().record(event);
@@ -428,7 +416,7 @@ LogonDomainMapping AgentService::setLogonDomain(const Principal& by,
         return text;
     };
     AuditEvent event =
-        agentEvent(by, "agent.logon_domain.set", "logon_domain", 0, mapping.logonDomain);
+        auditEventBy(by, "agent.logon_domain.set", "logon_domain", 0, mapping.logonDomain);
     event.targetId.reset();
     event.before = Snapshot{{"emailDomains", joined(before)}};
     event.after = Snapshot{{"emailDomains", joined(stored.emailDomains)}};

@@ -67,13 +67,8 @@ std::int64_t DataDeletionService::deleteHistoricalData(const Principal& by, Id u
     if (!user && deleted == 0) {
         throw Error(ErrorCode::not_found, "no user with id " + std::to_string(userId));
     }
-    AuditEvent event;
-    event.tenantId = by.tenantId;
-    event.actor = by.actor;
-    event.action = "user.historical_data.delete";
-    event.targetType = "user";
-    event.targetId = userId;
-    event.targetDisplay = user ? user->userName : deletedUserDisplay(userId);
+    AuditEvent event = auditEventBy(by, "user.historical_data.delete", "user", userId,
+                                    user ? user->userName : deletedUserDisplay(userId));
     event.after = Snapshot{{"deletedRecords", std::to_string(deleted)}};
     tx->audit().record(event);
     tx->commit();

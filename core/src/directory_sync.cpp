@@ -95,18 +95,6 @@ auto* textField(U& user, UserField field) {
     return static_cast<Text*>(textFieldOf(const_cast<User&>(user), field));
 }
 
-AuditEvent eventFor(const Principal& by, std::string action, std::string targetType, Id id,
-                    std::string display) {
-    AuditEvent event;
-    event.tenantId = by.tenantId;
-    event.actor = by.actor;
-    event.action = std::move(action);
-    event.targetType = std::move(targetType);
-    event.targetId = id;
-    event.targetDisplay = std::move(display);
-    return event;
-}
-
 std::string memberList(const std::vector<GroupMember>& members) {
     std::string text;
     for (const GroupMember& member : members) {
@@ -226,7 +214,8 @@ class BatchApplier {
             checkManagerChain(user);
             user = applyOrgStructure(tx_, by_, user);
             User created = tx_.users().create(user);
-            AuditEvent event = eventFor(by_, "user.create", "user", created.id, created.userName);
+            AuditEvent event =
+                auditEventBy(by_, "user.create", "user", created.id, created.userName);
             event.after = snapshotOf(created);
             tx_.audit().record(event);
             saved.resourceId = created.id;
@@ -253,7 +242,7 @@ class BatchApplier {
                 User updated = tx_.users().update(after);
                 endSignInsWhenAccessEnds(tx_, *stored, updated);
                 AuditEvent event =
-                    eventFor(by_, "user.update", "user", updated.id, updated.userName);
+                    auditEventBy(by_, "user.update", "user", updated.id, updated.userName);
                 event.before = snapshotOf(*stored);
                 event.after = snapshotOf(updated);
                 tx_.audit().record(event);
@@ -276,7 +265,7 @@ class BatchApplier {
             User updated = tx_.users().update(after);
             endSignInsWhenAccessEnds(tx_, *stored, updated);
             AuditEvent event =
-                eventFor(by_, "user.deactivate", "user", updated.id, updated.userName);
+                auditEventBy(by_, "user.deactivate", "user", updated.id, updated.userName);
             event.before = snapshotOf(*stored);
             event.after = snapshotOf(updated);
             (*event.after)["reason"] = "no longer in directory source " + source_;
@@ -299,7 +288,8 @@ class BatchApplier {
                             "user " + stored->userName + " is active; not deleting it", "status");
             }
             tx_.users().remove(by_.tenantId, stored->id);
-            AuditEvent event = eventFor(by_, "user.delete", "user", stored->id, stored->userName);
+            AuditEvent event =
+                auditEventBy(by_, "user.delete", "user", stored->id, stored->userName);
             event.before = snapshotOf(*stored);
             tx_.audit().record(event);
             ++outcome_.counts.deleted;
@@ -334,7 +324,7 @@ class BatchApplier {
             checkGroupName(group.displayName);
             Group created = tx_.groups().create(group);
             AuditEvent event =
-                eventFor(by_, "group.create", "group", created.id, created.displayName);
+                auditEventBy(by_, "group.create", "group", created.id, created.displayName);
             event.after = snapshotOf(created);
             tx_.audit().record(event);
             saved.resourceId = created.id;
@@ -347,7 +337,7 @@ class BatchApplier {
                 renamed.displayName = change.displayName;
                 Group after = tx_.groups().touch(renamed);
                 AuditEvent event =
-                    eventFor(by_, "group.update", "group", after.id, after.displayName);
+                    auditEventBy(by_, "group.update", "group", after.id, after.displayName);
                 event.before = snapshotOf(*stored);
                 event.after = snapshotOf(after);
                 tx_.audit().record(event);
@@ -420,7 +410,8 @@ class BatchApplier {
         if (!removed.empty()) tx_.groups().removeMembers(by_.tenantId, group->id, removed);
         if (!added.empty()) tx_.groups().addMembers(by_.tenantId, group->id, added);
         Group touched = tx_.groups().touch(*group);
-        AuditEvent event = eventFor(by_, "group.update", "group", touched.id, touched.displayName);
+        AuditEvent event =
+            auditEventBy(by_, "group.update", "group", touched.id, touched.displayName);
         event.before = snapshotOf(*group);
         event.after = snapshotOf(touched);
         if (!added.empty()) (*event.after)["membersAdded"] = memberList(added);
@@ -437,7 +428,7 @@ class BatchApplier {
                 tx_.groups().findById(by_.tenantId, object->resourceId, false)) {
             tx_.groups().remove(by_.tenantId, stored->id);
             AuditEvent event =
-                eventFor(by_, "group.delete", "group", stored->id, stored->displayName);
+                auditEventBy(by_, "group.delete", "group", stored->id, stored->displayName);
             event.before = snapshotOf(*stored);
             tx_.audit().record(event);
             ++outcome_.counts.groupsDeleted;

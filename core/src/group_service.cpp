@@ -33,14 +33,7 @@ void validateGroup(const Group& group) {
 }
 
 AuditEvent groupEvent(const Principal& by, const Group& group, std::string action) {
-    AuditEvent event;
-    event.tenantId = by.tenantId;
-    event.actor = by.actor;
-    event.action = std::move(action);
-    event.targetType = "group";
-    event.targetId = group.id;
-    event.targetDisplay = group.displayName;
-    return event;
+    return auditEventBy(by, std::move(action), "group", group.id, group.displayName);
 }
 
 // Adding `member` to `groupId` makes a cycle when groupId is reachable from
@@ -217,7 +210,8 @@ Group GroupService::changeGroup(const Principal& by, Id id, const MembershipChan
     if (resolved.removeAll || !resolved.add.empty() || !resolved.remove.empty()) {
         (*event.after)["membersChanged"] = describeChange(resolved);
         if (!resolved.add.empty()) (*event.after)["membersAdded"] = memberList(resolved.add);
-        if (!resolved.remove.empty()) (*event.after)["membersRemoved"] = memberList(resolved.remove);
+        if (!resolved.remove.empty())
+            (*event.after)["membersRemoved"] = memberList(resolved.remove);
     }
     tx->audit().record(event);
     tx->commit();

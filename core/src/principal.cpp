@@ -14,6 +14,18 @@ bool Principal::mayAccessTenant(Id otherTenantId) const {
     return otherTenantId == tenantId || has(TokenScope::operator_);
 }
 
+AuditEvent auditEventBy(const Principal& by, std::string action, std::string targetType,
+                        std::optional<Id> targetId, std::string targetDisplay) {
+    AuditEvent event;
+    event.tenantId = by.tenantId;
+    event.actor = by.actor;
+    event.action = std::move(action);
+    event.targetType = std::move(targetType);
+    event.targetId = targetId;
+    event.targetDisplay = std::move(targetDisplay);
+    return event;
+}
+
 void requireScope(const Principal& principal, std::initializer_list<TokenScope> anyOf) {
     for (TokenScope scope : anyOf) {
         if (principal.has(scope)) return;

@@ -51,13 +51,7 @@ Role RoleService::define(const Principal& by, const std::string& name, int rank)
         if (equalsIgnoringCase(role.name, name)) before = role;
     }
     Role role = tx->roles().upsert(by.tenantId, name, rank);
-    AuditEvent event;
-    event.tenantId = by.tenantId;
-    event.actor = by.actor;
-    event.action = "role.define";
-    event.targetType = "role";
-    event.targetId = role.id;
-    event.targetDisplay = role.name;
+    AuditEvent event = auditEventBy(by, "role.define", "role", role.id, role.name);
     if (before)
         event.before = Snapshot{{"name", before->name}, {"rank", std::to_string(before->rank)}};
     event.after = Snapshot{{"name", role.name}, {"rank", std::to_string(role.rank)}};

@@ -65,18 +65,6 @@ void checkName(const std::string& value, const char* attribute, bool required) {
     }
 }
 
-AuditEvent trackingEvent(const Principal& by, std::string action, std::string targetType,
-                         Id targetId, std::string display) {
-    AuditEvent event;
-    event.tenantId = by.tenantId;
-    event.actor = by.actor;
-    event.action = std::move(action);
-    event.targetType = std::move(targetType);
-    event.targetId = targetId;
-    event.targetDisplay = std::move(display);
-    return event;
-}
-
 Snapshot snapshotOf(const TrackingRuleRecord& record) {
     return {{"username", record.rule.username},
             {"domain", record.rule.everyDomain() ? "*" : record.rule.domain},
@@ -247,8 +235,8 @@ User TrackingService::setTracked(const Principal& by, Id userId, bool tracked) {
         User changed = *before;
         changed.tracked = tracked;
         after = tx->users().update(changed);
-        AuditEvent event = trackingEvent(by, tracked ? "user.track" : "user.untrack", "user",
-                                         after.id, after.userName);
+        AuditEvent event = auditEventBy(by, tracked ? "user.track" : "user.untrack", "user",
+                                        after.id, after.userName);
         event.before = snapshotOf(*before);
         event.after = snapshotOf(after);
         tx->audit().record(event);
@@ -283,7 +271,7 @@ TrackingRuleRecord TrackingService::addExclusion(const Principal& by, const std:
     TrackingRuleRecord stored = tx->tracking().addExclusion(exclusion);
     tx->tracking().bumpVersion(by.tenantId);
     AuditEvent event =
-        trackingEvent(by, "tracking.exclusion.create", "tracking_rule", stored.id, username);
+        auditEventBy(by, "tracking.exclusion.create", "tracking_rule", stored.id, username);
     event.after = snapshotOf(stored);
     tx->audit().record(event);
     tx->commit();
@@ -299,7 +287,7 @@ void TrackingService::removeExclusion(const Principal& by, Id id) {
     }
     tx->tracking().bumpVersion(by.tenantId);
     AuditEvent event =
-        trackingEvent(by, "tracking.exclusion.delete", "tracking_rule", id, stored->rule.username);
+        auditEventBy(by, "tracking.exclusion.delete", "tracking_rule", id, stored->rule.username);
     event.before = snapshotOf(*stored);
     tx->audit().record(event);
     tx->commit();

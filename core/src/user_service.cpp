@@ -49,14 +49,7 @@ void validateIdentifier(const Identifier& identifier) {
 }
 
 AuditEvent userEvent(const Principal& by, const User& user, std::string action) {
-    AuditEvent event;
-    event.tenantId = by.tenantId;
-    event.actor = by.actor;
-    event.action = std::move(action);
-    event.targetType = "user";
-    event.targetId = user.id;
-    event.targetDisplay = user.userName;
-    return event;
+    return auditEventBy(by, std::move(action), "user", user.id, user.userName);
 }
 
 // The manager must be another user of the tenant whose own chain of managers

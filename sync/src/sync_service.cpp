@@ -129,12 +129,7 @@ void SyncService::recordRunRequest(const Principal& by, const std::string& name,
                     "forcing a sync past its deletion threshold is for the tenant's top role",
                     "force");
     }
-    AuditEvent event;
-    event.tenantId = by.tenantId;
-    event.actor = by.actor;
-    event.action = "sync.run";
-    event.targetType = "sync_source";
-    event.targetDisplay = name;
+    AuditEvent event = auditEventBy(by, "sync.run", "sync_source", std::nullopt, name);
     event.after = Snapshot{{"dryRun", options.dryRun ? "true" : "false"},
                            {"full", options.full ? "true" : "false"},
                            {"force", options.ignoreDeletionThreshold ? "true" : "false"}};

@@ -27,6 +27,11 @@ struct Principal {
     bool mayAccessTenant(Id otherTenantId) const;
 };
 
+// An audit event of `by` in its tenant about one target; the caller adds the
+// before/after snapshots.
+AuditEvent auditEventBy(const Principal& by, std::string action, std::string targetType,
+                        std::optional<Id> targetId, std::string targetDisplay);
+
 // Throws Error(forbidden) unless the principal holds one of the scopes.
 void requireScope(const Principal& principal, std::initializer_list<TokenScope> anyOf);
 
