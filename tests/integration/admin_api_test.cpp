@@ -7,30 +7,15 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "daemon_process.hpp"
+#include "shared_daemon_test.hpp"
 
 using namespace muster::testing;
 using nlohmann::json;
 
 namespace {
 
-json parse(const HttpResult& result) {
-    return result.body.empty() ? json() : json::parse(result.body);
-}
-
-class AdminApi : public ::testing::Test {
+class AdminApi : public SharedDaemonTest {
   protected:
-    static void SetUpTestSuite() { daemon_ = new DaemonProcess(); }
-    static void TearDownTestSuite() {
-        delete daemon_;
-        daemon_ = nullptr;
-    }
-
-    static HttpResult call(const std::string& method, const std::string& path,
-                           const json& body = nullptr, const std::string& token = "use-bootstrap") {
-        return daemon_->request(method, path, body.is_null() ? "" : body.dump(), token);
-    }
-
     // Creates a user and returns its id; names are made unique per call.
     static long long createUser(const std::string& userName, const json& roles = json::array(),
                                 json extra = json::object()) {
@@ -52,11 +37,7 @@ class AdminApi : public ::testing::Test {
     static std::string path(long long id, const std::string& rest = "") {
         return "/api/v1/users/" + std::to_string(id) + rest;
     }
-
-    static DaemonProcess* daemon_;
 };
-
-DaemonProcess* AdminApi::daemon_ = nullptr;
 
 TEST_F(AdminApi, CreatesGetsEditsAndListsUsers) {
     const long long id = createUser("crud.kim", json::array({"employee"}),
@@ -176,7 +157,8 @@ TEST_F(AdminApi, RoleLimitsStopAnAdminAtItsOwnRank) {
     EXPECT_EQ(call("GET", path(boss)).status, 200) << "the company admin is still there";
 
     // A token the admin mints acts for the admin, never with more rights.
-    HttpResult own = call("POST", "/api/v1/tokens", {{"name", "mine"}, {"scopes", {"admin"}}}, asAdmin);
+    HttpResult own =
+        call("POST", "/api/v1/tokens", {{"name", "mine"}, {"scopes", {"admin"}}}, asAdmin);
     ASSERT_EQ(own.status, 201) << own.body;
     EXPECT_EQ(parse(own)["user"], admin);
     const std::string minted = parse(own)["token"];
@@ -191,21 +173,27 @@ TEST_F(AdminApi, RoleLimitsStopAnAdminAtItsOwnRank) {
     EXPECT_EQ(call("POST", path(boss, "/temporary-password"), json::object(), asAdmin).status, 403);
     EXPECT_EQ(call("POST", path(admin, "/temporary-password"), json::object(), asAdmin).status, 403)
         << "not on oneself either: that would skip the current password";
-    EXPECT_EQ(call("PUT", "/api/v1/sign-in/settings", {{"mfaRequired", false}}, asAdmin).status, 403);
+    EXPECT_EQ(call("PUT", "/api/v1/sign-in/settings", {{"mfaRequired", false}}, asAdmin).status,
+              403);
     // A company admin's device is out of reach too.
-    HttpResult agentToken = call("POST", "/api/v1/tokens", {{"name", "agent"}, {"scopes", {"agent"}}});
+    HttpResult agentToken =
+        call("POST", "/api/v1/tokens", {{"name", "agent"}, {"scopes", {"agent"}}});
     ASSERT_EQ(agentToken.status, 201);
     ASSERT_EQ(call("POST", path(boss, "/identifiers"),
                    {{"kind", "device_login"}, {"value", "limits.boss"}, {"logonDomain", "CORP"}})
                   .status,
               201);
-    HttpResult checkin = call("POST", "/agent/v1/checkin",
-                              {{"deviceId", "BOSS-PC"}, {"hostname", "boss-pc"}, {"os", "Windows 11"},
-                               {"agentVersion", "1.0"},
-                               {"deviceLogin", {{"username", "limits.boss"}, {"logonDomain", "CORP"}}}},
-                              parse(agentToken)["token"]);
+    HttpResult checkin =
+        call("POST", "/agent/v1/checkin",
+             {{"deviceId", "BOSS-PC"},
+              {"hostname", "boss-pc"},
+              {"os", "Windows 11"},
+              {"agentVersion", "1.0"},
+              {"deviceLogin", {{"username", "limits.boss"}, {"logonDomain", "CORP"}}}},
+             parse(agentToken)["token"]);
     ASSERT_EQ(checkin.status / 100, 2) << checkin.body;
-    const std::string device = "/api/v1/devices/" + std::to_string(parse(checkin)["device"]["id"].get<long long>());
+    const std::string device =
+        "/api/v1/devices/" + std::to_string(parse(checkin)["device"]["id"].get<long long>());
     EXPECT_EQ(call("POST", device + "/reject", json::object(), asAdmin).status, 403);
     EXPECT_EQ(call("POST", device + "/reassign", {{"userId", staff}}, asAdmin).status, 403);
 
@@ -268,16 +256,17 @@ TEST_F(AdminApi, StatusLifecycleAndConfirmedDelete) {
 }
 
 TEST_F(AdminApi, CreateWithATemporaryPasswordThatMustBeChanged) {
-    HttpResult created = call("POST", "/api/v1/users",
-                              {{"userName", "temp.pass"}, {"temporaryPassword", true}});
+    HttpResult created =
+        call("POST", "/api/v1/users", {{"userName", "temp.pass"}, {"temporaryPassword", true}});
     ASSERT_EQ(created.status, 201) << created.body;
     EXPECT_EQ(created.header("cache-control"), "no-store");
     const std::string password = parse(created).value("temporaryPassword", "");
     ASSERT_GE(password.size(), 12u);
     EXPECT_EQ(daemon_->output().find(password), std::string::npos) << "never logged";
 
-    HttpResult login = httpRequest(daemon_->port(), "POST", "/auth/v1/login",
-                                   json({{"userName", "temp.pass"}, {"password", password}}).dump());
+    HttpResult login =
+        httpRequest(daemon_->port(), "POST", "/auth/v1/login",
+                    json({{"userName", "temp.pass"}, {"password", password}}).dump());
     ASSERT_EQ(login.status, 200) << login.body;
     EXPECT_EQ(parse(login)["restriction"], "password_change");
 
@@ -289,8 +278,9 @@ TEST_F(AdminApi, CreateWithATemporaryPasswordThatMustBeChanged) {
 }
 
 TEST_F(AdminApi, DeactivatingOrBanningEndsTheUsersSessions) {
-    HttpResult created = call("POST", "/api/v1/users",
-                              {{"userName", "sessions.user"}, {"temporaryPassword", "Plenty-Long-Pass-93"}});
+    HttpResult created =
+        call("POST", "/api/v1/users",
+             {{"userName", "sessions.user"}, {"temporaryPassword", "Plenty-Long-Pass-93"}});
     ASSERT_EQ(created.status, 201) << created.body;
     const long long id = parse(created)["id"];
     for (const char* action : {"/ban", "/deactivate"}) {
@@ -302,7 +292,9 @@ TEST_F(AdminApi, DeactivatingOrBanningEndsTheUsersSessions) {
         ASSERT_EQ(call("POST", path(id, action), json::object()).status, 200);
         EXPECT_EQ(parse(call("GET", path(id, "/sessions")))["items"].size(), 0u) << action;
         ASSERT_EQ(call("POST", path(id, action == std::string("/ban") ? "/unban" : "/activate"),
-                       json::object()).status, 200);
+                       json::object())
+                      .status,
+                  200);
         EXPECT_EQ(parse(call("GET", path(id, "/sessions")))["items"].size(), 0u)
             << "lifting " << action << " brings no old session back";
     }

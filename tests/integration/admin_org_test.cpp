@@ -6,30 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon_process.hpp"
+#include "shared_daemon_test.hpp"
 
 using namespace muster::testing;
 using nlohmann::json;
 
 namespace {
 
-json parse(const HttpResult& result) {
-    return result.body.empty() ? json() : json::parse(result.body);
-}
-
-class AdminOrgApi : public ::testing::Test {
+class AdminOrgApi : public SharedDaemonTest {
   protected:
-    static void SetUpTestSuite() { daemon_ = new DaemonProcess(); }
-    static void TearDownTestSuite() {
-        delete daemon_;
-        daemon_ = nullptr;
-    }
-
-    static HttpResult call(const std::string& method, const std::string& path,
-                           const json& body = nullptr, const std::string& token = "use-bootstrap") {
-        return daemon_->request(method, path, body.is_null() ? "" : body.dump(), token);
-    }
-
     // Creates an entry and returns its id.
     static long long create(const std::string& collection, const json& body) {
         HttpResult created = call("POST", collection, body);
@@ -64,11 +49,7 @@ class AdminOrgApi : public ::testing::Test {
     static bool bodyMentions(const HttpResult& result, const std::string& text) {
         return result.body.find(text) != std::string::npos;
     }
-
-    static DaemonProcess* daemon_;
 };
-
-DaemonProcess* AdminOrgApi::daemon_ = nullptr;
 
 // The plain catalogues share one shape: create, get, list, rename, delete.
 TEST_F(AdminOrgApi, TeamsSitesAndDepartmentsHaveCrud) {
@@ -353,8 +334,8 @@ TEST_F(AdminOrgApi, UserWritesAreCheckedAgainstTheCatalogues) {
     bool teamListed = false;
     std::string cursor;
     for (int page = 0; page < 50 && !teamListed; ++page) {  // other tests add teams too
-        json listed = parse(call("GET", "/api/v1/teams?limit=200" +
-                                            (cursor.empty() ? "" : "&cursor=" + cursor)));
+        json listed = parse(
+            call("GET", "/api/v1/teams?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor)));
         for (const json& team : listed["items"]) {
             teamListed = teamListed || team["name"] == "Users Auto Team";
         }
