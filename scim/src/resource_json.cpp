@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "muster/core/error.hpp"
+#include "muster/scim/json_writer.hpp"
 #include "muster/scim/schema.hpp"
 
 namespace muster::scim {
@@ -59,10 +60,6 @@ const json& objectOrEmpty(const json& body, std::string_view name, const std::st
     if (value == nullptr || value->is_null()) return empty;
     if (!value->is_object()) wrongType(label, "an object");
     return *value;
-}
-
-void putIfSet(json& object, const char* name, const std::string& value) {
-    if (!value.empty()) object[name] = value;
 }
 
 // Every schema the body names, in "schemas" or as an extension key, must be
@@ -177,68 +174,127 @@ SiteAccess sitesFromScim(const json& extension) {
     return access;
 }
 
-json emailsToScim(const User& user) {
-    json emails = json::array();
+void writeEmails(JsonWriter& out, const User& user) {
+    bool any = false;
     for (const Identifier& identifier : user.identifiers) {
         if (identifier.kind != IdentifierKind::email) continue;
-        json email = {{"value", identifier.value}};
-        putIfSet(email, "type", identifier.type);
-        if (identifier.primary) email["primary"] = true;
-        emails.push_back(email);
+        if (!any) out.key("emails").beginArray();
+        any = true;
+        out.beginObject().member("value", identifier.value).memberIfSet("type", identifier.type);
+        if (identifier.primary) out.member("primary", true);
+        out.endObject();
     }
-    return emails;
+    if (any) out.endArray();
 }
 
-json musterExtensionToScim(const User& user) {
-    json identifiers = json::array();
+void writeGroupRefs(JsonWriter& out, const User& user, const Links& links) {
+    if (user.groupIds.empty()) return;
+    out.key("groups").beginArray();
+    for (Id group : user.groupIds) {
+        out.beginObject()
+            .member("value", idText(group))
+            .member("$ref", links.baseUrl + "/Groups/" + idText(group))
+            .member("type", "direct")
+            .endObject();
+    }
+    out.endArray();
+}
+
+void writeStrings(JsonWriter& out, std::string_view name, const std::vector<std::string>& values) {
+    out.key(name).beginArray();
+    for (const std::string& value : values) out.value(value);
+    out.endArray();
+}
+
+void writeOtherIdentifiers(JsonWriter& out, const User& user) {
+    bool any = false;
     for (const Identifier& identifier : user.identifiers) {
         if (identifier.kind == IdentifierKind::email) continue;
-        json item = {{"kind", toString(identifier.kind)}, {"value", identifier.value}};
+        if (!any) out.key("identifiers").beginArray();
+        any = true;
+        out.beginObject()
+            .member("kind", toString(identifier.kind))
+            .member("value", identifier.value);
         if (identifier.kind == IdentifierKind::device_login) {
-            item["logonDomain"] = identifier.logonDomain;
-            item["anyDomain"] = identifier.anyDomain;
+            out.member("logonDomain", identifier.logonDomain)
+                .member("anyDomain", identifier.anyDomain);
         }
-        identifiers.push_back(item);
+        out.endObject();
     }
+    if (any) out.endArray();
+}
+
+void writeMusterExtension(JsonWriter& out, const User& user) {
     static const char* modes[] = {"none", "all", "listed"};
-    json extension = {{"displayId", displayIdentifier(user)},
-                      {"tracked", user.tracked},
-                      {"sitesMode", modes[static_cast<int>(user.sites.mode)]},
-                      {"roles", user.roles},
-                      {"banned", user.banned},
-                      {"status", toString(user.status)},
-                      {"profileIncomplete", user.profileIncomplete},
-                      {"identityProvider", user.identityProvider},
-                      {"mfaStatus", toString(user.mfaStatus)}};
-    if (!identifiers.empty()) extension["identifiers"] = identifiers;
-    putIfSet(extension, "section", user.section);
-    putIfSet(extension, "team", user.team);
-    if (!user.tags.empty()) extension["tags"] = user.tags;
-    if (user.sites.mode == SiteAccess::Mode::listed) extension["sites"] = user.sites.sites;
-    return extension;
+    out.key(kMusterUserSchema).beginObject();
+    out.member("displayId", displayIdentifier(user))
+        .member("tracked", user.tracked)
+        .member("sitesMode", modes[static_cast<int>(user.sites.mode)]);
+    writeStrings(out, "roles", user.roles);
+    out.member("banned", user.banned)
+        .member("status", toString(user.status))
+        .member("profileIncomplete", user.profileIncomplete)
+        .member("identityProvider", user.identityProvider)
+        .member("mfaStatus", toString(user.mfaStatus));
+    writeOtherIdentifiers(out, user);
+    out.memberIfSet("section", user.section).memberIfSet("team", user.team);
+    if (!user.tags.empty()) writeStrings(out, "tags", user.tags);
+    if (user.sites.mode == SiteAccess::Mode::listed) writeStrings(out, "sites", user.sites.sites);
+    out.endObject();
 }
 
-json enterpriseToScim(const User& user, const Links& links) {
-    json enterprise = json::object();
-    putIfSet(enterprise, "employeeNumber", user.employeeNumber);
-    putIfSet(enterprise, "costCenter", user.costCenter);
-    putIfSet(enterprise, "organization", user.organization);
-    putIfSet(enterprise, "division", user.division);
-    putIfSet(enterprise, "department", user.department);
+bool hasEnterpriseAttributes(const User& user) {
+    return !user.employeeNumber.empty() || !user.costCenter.empty() || !user.organization.empty() ||
+           !user.division.empty() || !user.department.empty() || user.managerId.has_value();
+}
+
+void writeEnterpriseExtension(JsonWriter& out, const User& user, const Links& links) {
+    if (!hasEnterpriseAttributes(user)) return;
+    out.key(kEnterpriseUserSchema).beginObject();
+    out.memberIfSet("employeeNumber", user.employeeNumber)
+        .memberIfSet("costCenter", user.costCenter)
+        .memberIfSet("organization", user.organization)
+        .memberIfSet("division", user.division)
+        .memberIfSet("department", user.department);
     if (user.managerId) {
-        enterprise["manager"] = {{"value", idText(*user.managerId)},
-                                 {"$ref", links.baseUrl + "/Users/" + idText(*user.managerId)}};
+        out.key("manager")
+            .beginObject()
+            .member("value", idText(*user.managerId))
+            .member("$ref", links.baseUrl + "/Users/" + idText(*user.managerId))
+            .endObject();
     }
-    return enterprise;
+    out.endObject();
 }
 
-json metaOf(const char* resourceType, const std::string& location, Timestamp created,
-            Timestamp modified, std::int64_t version) {
-    return {{"resourceType", resourceType},
-            {"created", formatTimestamp(created)},
-            {"lastModified", formatTimestamp(modified)},
-            {"location", location},
-            {"version", etagOf(version)}};
+bool hasName(const PersonName& name) {
+    return !name.formatted.empty() || !name.familyName.empty() || !name.givenName.empty() ||
+           !name.middleName.empty() || !name.honorificPrefix.empty() ||
+           !name.honorificSuffix.empty();
+}
+
+void writeName(JsonWriter& out, const PersonName& name) {
+    if (!hasName(name)) return;
+    out.key("name")
+        .beginObject()
+        .memberIfSet("formatted", name.formatted)
+        .memberIfSet("familyName", name.familyName)
+        .memberIfSet("givenName", name.givenName)
+        .memberIfSet("middleName", name.middleName)
+        .memberIfSet("honorificPrefix", name.honorificPrefix)
+        .memberIfSet("honorificSuffix", name.honorificSuffix)
+        .endObject();
+}
+
+void writeMeta(JsonWriter& out, const char* resourceType, const std::string& location,
+               Timestamp created, Timestamp modified, std::int64_t version) {
+    out.key("meta")
+        .beginObject()
+        .member("resourceType", resourceType)
+        .member("created", formatTimestamp(created))
+        .member("lastModified", formatTimestamp(modified))
+        .member("location", location)
+        .member("version", etagOf(version))
+        .endObject();
 }
 
 }  // namespace
@@ -267,44 +323,40 @@ std::optional<bool> lenientBool(const json& value) {
     return std::nullopt;
 }
 
+std::string userLocation(Id id, const Links& links) {
+    return links.baseUrl + "/Users/" + idText(id);
+}
+
+std::string groupLocation(Id id, const Links& links) {
+    return links.baseUrl + "/Groups/" + idText(id);
+}
+
+std::string userToScimText(const User& user, const Links& links) {
+    JsonWriter out;
+    out.beginObject().key("schemas").beginArray();
+    out.value(kUserSchema).value(kEnterpriseUserSchema).value(kMusterUserSchema).endArray();
+    out.member("id", idText(user.id)).memberIfSet("externalId", user.externalId);
+    out.member("userName", user.userName).member("active", user.status == UserStatus::active);
+    writeName(out, user.name);
+    out.memberIfSet("displayName", user.displayName)
+        .memberIfSet("nickName", user.nickName)
+        .memberIfSet("title", user.title)
+        .memberIfSet("userType", user.userType)
+        .memberIfSet("preferredLanguage", user.preferredLanguage)
+        .memberIfSet("locale", user.locale)
+        .memberIfSet("timezone", user.timezone);
+    writeEmails(out, user);
+    writeGroupRefs(out, user, links);
+    writeEnterpriseExtension(out, user, links);
+    writeMusterExtension(out, user);
+    writeMeta(out, "User", userLocation(user.id, links), user.createdAt, user.updatedAt,
+              user.version);
+    out.endObject();
+    return out.take();
+}
+
 json userToScim(const User& user, const Links& links) {
-    const std::string location = links.baseUrl + "/Users/" + idText(user.id);
-    json out = {{"schemas", {kUserSchema, kEnterpriseUserSchema, kMusterUserSchema}},
-                {"id", idText(user.id)},
-                {"userName", user.userName},
-                {"active", user.status == UserStatus::active}};
-    putIfSet(out, "externalId", user.externalId);
-    json name = json::object();
-    putIfSet(name, "formatted", user.name.formatted);
-    putIfSet(name, "familyName", user.name.familyName);
-    putIfSet(name, "givenName", user.name.givenName);
-    putIfSet(name, "middleName", user.name.middleName);
-    putIfSet(name, "honorificPrefix", user.name.honorificPrefix);
-    putIfSet(name, "honorificSuffix", user.name.honorificSuffix);
-    if (!name.empty()) out["name"] = name;
-    putIfSet(out, "displayName", user.displayName);
-    putIfSet(out, "nickName", user.nickName);
-    putIfSet(out, "title", user.title);
-    putIfSet(out, "userType", user.userType);
-    putIfSet(out, "preferredLanguage", user.preferredLanguage);
-    putIfSet(out, "locale", user.locale);
-    putIfSet(out, "timezone", user.timezone);
-    if (json emails = emailsToScim(user); !emails.empty()) out["emails"] = emails;
-    if (!user.groupIds.empty()) {
-        json groups = json::array();
-        for (Id group : user.groupIds) {
-            groups.push_back({{"value", idText(group)},
-                              {"$ref", links.baseUrl + "/Groups/" + idText(group)},
-                              {"type", "direct"}});
-        }
-        out["groups"] = groups;
-    }
-    if (json enterprise = enterpriseToScim(user, links); !enterprise.empty()) {
-        out[std::string(kEnterpriseUserSchema)] = enterprise;
-    }
-    out[std::string(kMusterUserSchema)] = musterExtensionToScim(user);
-    out["meta"] = metaOf("User", location, user.createdAt, user.updatedAt, user.version);
-    return out;
+    return json::parse(userToScimText(user, links));
 }
 
 User userFromScim(const json& body, User user) {
@@ -364,25 +416,33 @@ User userFromScim(const json& body, User user) {
     return user;
 }
 
-json groupToScim(const Group& group, const Links& links, bool withMembers) {
-    json out = {
-        {"schemas", {kGroupSchema}}, {"id", idText(group.id)}, {"displayName", group.displayName}};
-    putIfSet(out, "externalId", group.externalId);
+std::string groupToScimText(const Group& group, const Links& links, bool withMembers) {
+    JsonWriter out;
+    out.beginObject().key("schemas").beginArray().value(kGroupSchema).endArray();
+    out.member("id", idText(group.id))
+        .member("displayName", group.displayName)
+        .memberIfSet("externalId", group.externalId);
     if (withMembers) {
-        json members = json::array();
+        out.key("members").beginArray();
         for (const GroupMember& m : group.members) {
             const bool isUser = m.kind == GroupMember::Kind::user;
-            json item = {{"value", idText(m.id)},
-                         {"$ref", links.baseUrl + (isUser ? "/Users/" : "/Groups/") + idText(m.id)},
-                         {"type", isUser ? "User" : "Group"}};
-            putIfSet(item, "display", m.display);
-            members.push_back(item);
+            out.beginObject()
+                .member("value", idText(m.id))
+                .member("$ref", isUser ? userLocation(m.id, links) : groupLocation(m.id, links))
+                .member("type", isUser ? "User" : "Group")
+                .memberIfSet("display", m.display)
+                .endObject();
         }
-        out["members"] = members;
+        out.endArray();
     }
-    out["meta"] = metaOf("Group", links.baseUrl + "/Groups/" + idText(group.id), group.createdAt,
-                         group.updatedAt, group.version);
-    return out;
+    writeMeta(out, "Group", groupLocation(group.id, links), group.createdAt, group.updatedAt,
+              group.version);
+    out.endObject();
+    return out.take();
+}
+
+json groupToScim(const Group& group, const Links& links, bool withMembers) {
+    return json::parse(groupToScimText(group, links, withMembers));
 }
 
 std::vector<MemberRef> membersFromScim(const json& members) {

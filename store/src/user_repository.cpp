@@ -7,6 +7,7 @@
 #include "sql_errors.hpp"
 #include "sql_statement.hpp"
 #include "sql_text.hpp"
+#include "sqlite_statement.hpp"
 #include "user_rows.hpp"
 
 namespace muster::store {
@@ -66,125 +67,239 @@ std::vector<User> selectUsers(soci::session& sql, const std::string& where, Para
 
 // --- the hot read: one user by id (SCIM GET, filters, every write's answer) ---
 
-// The users row, bound once per connection.
-class UserRowReader {
+std::string selectUserByIdSql() {
+    return selectUsersSql("WHERE tenant_id = :tenant_id AND id = :id");
+}
+
+// Identifiers, roles and groups of one user in one statement (instead of
+// three): each row says which of the three it is in its first column.
+// Columns: part, any_domain | rank, is_primary, position, id | group id,
+// kind, value | role name, logon_domain | role name_norm, type. No ORDER BY:
+// SQLite would set up a sorter for the union, whose large allocation on
+// every read cost more than the read itself; UserDetails sorts instead.
+const std::string& selectUserDetailsSql() {
+    static const std::string sql =
+        "SELECT 0, any_domain, is_primary, position, id, kind, value, logon_domain, type "
+        "FROM identifiers WHERE tenant_id = :t1 AND user_id = :u1 "
+        "UNION ALL SELECT 1, r.rank, 0, 0, r.id, '', r.name, r.name_norm, '' "
+        "FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
+        "WHERE ur.tenant_id = :t2 AND ur.user_id = :u2 "
+        "UNION ALL SELECT 2, 0, 0, 0, group_id, '', '', '', '' FROM group_members "
+        "WHERE tenant_id = :t3 AND member_user_id = :u3";
+    return sql;
+}
+
+// One row of selectUserDetailsSql.
+struct UserDetailRow {
+    int part = 0, anyDomainOrRank = 0, primary = 0, position = 0;
+    Id id = 0;
+    std::string kind, value, logonDomainOrNorm, type;
+};
+
+// Collects detail rows, then puts them on the user in the order the three
+// separate reads had: identifiers by position, roles by rank (highest first)
+// then name, groups by id.
+class UserDetails {
   public:
-    explicit UserRowReader(soci::session& sql)
-        : statement_(sql), sqlite_(sql.get_backend_name() == "sqlite3") {
-        statement_.exchange(soci::into(row_.id));
-        statement_.exchange(soci::into(row_.tenantId));
-        forEachUserField(row_,
-                         [this](const char*, auto&... target) { statement_.exchange(soci::into(target...)); });
-        statement_.exchange(soci::into(row_.version));
-        statement_.exchange(soci::into(row_.createdAt));
-        statement_.exchange(soci::into(row_.updatedAt));
-        statement_.exchange(soci::use(tenantId_));
-        statement_.exchange(soci::use(id_));
-        prepareBoundOnce(statement_, selectUsersSql("WHERE tenant_id = :tenant_id AND id = :id"));
+    void add(const UserDetailRow& row) {
+        if (row.part == identifierPart) {
+            identifiers_.emplace_back(row.position, identifierOf(row));
+        } else if (row.part == rolePart) {
+            roles_.push_back(Role{row.anyDomainOrRank, row.logonDomainOrNorm, row.value});
+        } else {
+            groupIds_.push_back(row.id);
+        }
+    }
+
+    void moveInto(User& user) {
+        std::stable_sort(identifiers_.begin(), identifiers_.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto& [position, identifier] : identifiers_) {
+            user.identifiers.push_back(std::move(identifier));
+        }
+        std::sort(roles_.begin(), roles_.end(), [](const Role& a, const Role& b) {
+            return std::tie(b.rank, a.nameNorm) < std::tie(a.rank, b.nameNorm);
+        });
+        for (Role& role : roles_) user.roles.push_back(std::move(role.name));
+        std::sort(groupIds_.begin(), groupIds_.end());
+        user.groupIds = std::move(groupIds_);
+    }
+
+  private:
+    static constexpr int identifierPart = 0, rolePart = 1;
+    struct Role {
+        int rank;
+        std::string nameNorm, name;
+    };
+
+    static Identifier identifierOf(const UserDetailRow& row) {
+        Identifier identifier;
+        identifier.id = row.id;
+        identifier.kind = parseIdentifierKind(row.kind).value_or(IdentifierKind::email);
+        identifier.value = row.value;
+        identifier.logonDomain = row.logonDomainOrNorm;
+        identifier.anyDomain = row.anyDomainOrRank != 0;
+        identifier.type = row.type;
+        identifier.primary = row.primary != 0;
+        return identifier;
+    }
+
+    std::vector<std::pair<int, Identifier>> identifiers_;
+    std::vector<Role> roles_;
+    std::vector<Id> groupIds_;
+};
+
+// Through SOCI (PostgreSQL): the users row and the details, each statement
+// bound once per connection.
+class SociUserReader {
+  public:
+    explicit SociUserReader(soci::session& sql) : rowStatement_(sql), detailsStatement_(sql) {
+        bindRow();
+        bindDetails();
     }
 
     std::optional<User> read(Id tenantId, Id id) {
         tenantId_ = tenantId;
         id_ = id;
-        const bool found = statement_.execute(true);
-        finishSelect(statement_, sqlite_);
-        if (!found) return std::nullopt;
-        return userOf(row_);
-    }
-
-  private:
-    soci::statement statement_;
-    bool sqlite_;
-    UserRow row_;
-    Id tenantId_ = 0;
-    Id id_ = 0;
-};
-
-// Identifiers, roles and groups of one user in one statement (instead of
-// three): each row says which of the three it is in its first column.
-class UserDetailsReader {
-  public:
-    explicit UserDetailsReader(soci::session& sql)
-        : statement_(sql), sqlite_(sql.get_backend_name() == "sqlite3") {
-        for (auto* target : {&part_, &anyDomainOrRank_, &primary_, &position_}) {
-            statement_.exchange(soci::into(*target));
-        }
-        statement_.exchange(soci::into(id_));
-        for (auto* target : {&kind_, &value_, &logonDomainOrNorm_, &type_}) {
-            statement_.exchange(soci::into(*target));
-        }
-        for (int i = 0; i < 3; ++i) {
-            statement_.exchange(soci::use(tenantId_));
-            statement_.exchange(soci::use(userId_));
-        }
-        prepareBoundOnce(statement_, query());
+        if (!rowStatement_.execute(true)) return std::nullopt;
+        User user = userOf(row_);
+        complete(user);
+        return user;
     }
 
     void complete(User& user) {
         tenantId_ = user.tenantId;
-        userId_ = user.id;
-        for (bool more = statement_.execute(true); more; more = statement_.fetch()) {
-            if (part_ == identifierPart) {
-                user.identifiers.push_back(identifier());
-            } else if (part_ == rolePart) {
-                user.roles.push_back(value_);
-            } else {
-                user.groupIds.push_back(id_);
-            }
+        id_ = user.id;
+        UserDetails details;
+        for (bool more = detailsStatement_.execute(true); more; more = detailsStatement_.fetch()) {
+            details.add(detail_);
         }
-        finishSelect(statement_, sqlite_);
+        details.moveInto(user);
     }
 
   private:
-    static constexpr int identifierPart = 0, rolePart = 1;
-
-    // Columns: part, any_domain | rank, is_primary, position, id | group id,
-    // kind, value | role name, logon_domain | role name_norm, type. Ordered
-    // as the three separate reads were: identifiers by position, roles by
-    // rank then name, groups by id.
-    static std::string query() {
-        return "SELECT 0, any_domain, is_primary, position, id, kind, value, logon_domain, type "
-               "FROM identifiers WHERE tenant_id = :t1 AND user_id = :u1 "
-               "UNION ALL SELECT 1, r.rank, 0, 0, r.id, '', r.name, r.name_norm, '' "
-               "FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
-               "WHERE ur.tenant_id = :t2 AND ur.user_id = :u2 "
-               "UNION ALL SELECT 2, 0, 0, 0, group_id, '', '', '', '' FROM group_members "
-               "WHERE tenant_id = :t3 AND member_user_id = :u3 "
-               "ORDER BY 1, 4, 2 DESC, 8, 5";
+    void bindRow() {
+        rowStatement_.exchange(soci::into(row_.id));
+        rowStatement_.exchange(soci::into(row_.tenantId));
+        forEachUserField(row_, [this](const char*, auto&... target) {
+            rowStatement_.exchange(soci::into(target...));
+        });
+        rowStatement_.exchange(soci::into(row_.version));
+        rowStatement_.exchange(soci::into(row_.createdAt));
+        rowStatement_.exchange(soci::into(row_.updatedAt));
+        rowStatement_.exchange(soci::use(tenantId_));
+        rowStatement_.exchange(soci::use(id_));
+        prepareBoundOnce(rowStatement_, selectUserByIdSql());
     }
 
-    Identifier identifier() const {
-        Identifier identifier;
-        identifier.id = id_;
-        identifier.kind = parseIdentifierKind(kind_).value_or(IdentifierKind::email);
-        identifier.value = value_;
-        identifier.logonDomain = logonDomainOrNorm_;
-        identifier.anyDomain = anyDomainOrRank_ != 0;
-        identifier.type = type_;
-        identifier.primary = primary_ != 0;
-        return identifier;
+    void bindDetails() {
+        UserDetailRow& d = detail_;
+        for (int* target : {&d.part, &d.anyDomainOrRank, &d.primary, &d.position}) {
+            detailsStatement_.exchange(soci::into(*target));
+        }
+        detailsStatement_.exchange(soci::into(d.id));
+        for (std::string* target : {&d.kind, &d.value, &d.logonDomainOrNorm, &d.type}) {
+            detailsStatement_.exchange(soci::into(*target));
+        }
+        for (int i = 0; i < 3; ++i) {
+            detailsStatement_.exchange(soci::use(tenantId_));
+            detailsStatement_.exchange(soci::use(id_));
+        }
+        prepareBoundOnce(detailsStatement_, selectUserDetailsSql());
     }
 
-    soci::statement statement_;
-    bool sqlite_;
-    int part_ = 0, anyDomainOrRank_ = 0, primary_ = 0, position_ = 0;
-    Id id_ = 0;
-    std::string kind_, value_, logonDomainOrNorm_, type_;
-    Id tenantId_ = 0, userId_ = 0;
+    soci::statement rowStatement_, detailsStatement_;
+    UserRow row_;
+    UserDetailRow detail_;
+    Id tenantId_ = 0, id_ = 0;
 };
 
-// Uses the connection's bound readers; a session outside the pool (some
-// tests) gets throwaway ones.
-template <typename Reader, typename Action>
-auto withReader(soci::session& sql, Action&& action) {
-    if (StatementCache* cache = statementCacheOf(sql)) return action(cache->reader<Reader>(sql));
-    Reader reader(sql);
-    return action(reader);
+// Through SQLite's C API: the same two statements, columns read straight
+// into the row (see sqlite_statement.hpp).
+class SqliteUserReader {
+  public:
+    explicit SqliteUserReader(soci::session& sql)
+        : rowStatement_(nativeSqlite(sql), selectUserByIdSql()),
+          detailsStatement_(nativeSqlite(sql), selectUserDetailsSql()) {}
+
+    std::optional<User> read(Id tenantId, Id id) {
+        rowStatement_.bind(1, tenantId);
+        rowStatement_.bind(2, id);
+        const bool found = rowStatement_.step();
+        if (found) readRow();
+        rowStatement_.reset();
+        if (!found) return std::nullopt;
+        User user = userOf(row_);
+        complete(user);
+        return user;
+    }
+
+    void complete(User& user) {
+        for (int parameter = 1; parameter <= 6; parameter += 2) {
+            detailsStatement_.bind(parameter, user.tenantId);
+            detailsStatement_.bind(parameter + 1, user.id);
+        }
+        UserDetails details;
+        while (detailsStatement_.step()) details.add(readDetail());
+        detailsStatement_.reset();
+        details.moveInto(user);
+    }
+
+  private:
+    void readRow() {
+        int column = 0;
+        const SqliteStatement& st = rowStatement_;
+        st.column(column++, row_.id);
+        st.column(column++, row_.tenantId);
+        forEachUserField(row_,
+                         [&](const char*, auto&... target) { st.column(column++, target...); });
+        st.column(column++, row_.version);
+        st.column(column++, row_.createdAt);
+        st.column(column++, row_.updatedAt);
+    }
+
+    const UserDetailRow& readDetail() {
+        const SqliteStatement& st = detailsStatement_;
+        UserDetailRow& d = detail_;
+        st.column(0, d.part);
+        st.column(1, d.anyDomainOrRank);
+        st.column(2, d.primary);
+        st.column(3, d.position);
+        st.column(4, d.id);
+        st.column(5, d.kind);
+        st.column(6, d.value);
+        st.column(7, d.logonDomainOrNorm);
+        st.column(8, d.type);
+        return d;
+    }
+
+    SqliteStatement rowStatement_, detailsStatement_;
+    UserRow row_;
+    UserDetailRow detail_;
+};
+
+// Runs `action` on the connection's bound reader of the session's backend; a
+// session outside the pool (some tests) gets a throwaway one.
+template <typename Action>
+auto withUserReader(soci::session& sql, Action&& action) {
+    auto run = [&](auto* typeTag) {
+        using Reader = std::remove_pointer_t<decltype(typeTag)>;
+        if (StatementCache* cache = statementCacheOf(sql))
+            return action(cache->reader<Reader>(sql));
+        Reader reader(sql);
+        return action(reader);
+    };
+    if (nativeSqlite(sql) != nullptr) return run(static_cast<SqliteUserReader*>(nullptr));
+    return run(static_cast<SociUserReader*>(nullptr));
+}
+
+std::optional<User> readUser(soci::session& sql, Id tenantId, Id id) {
+    return withUserReader(sql, [&](auto& reader) { return reader.read(tenantId, id); });
 }
 
 // Adds identifiers, roles and groups to a user read without them.
 User completeUser(soci::session& sql, User user) {
-    withReader<UserDetailsReader>(sql, [&](UserDetailsReader& reader) {
+    withUserReader(sql, [&](auto& reader) {
         reader.complete(user);
         return true;
     });
@@ -195,14 +310,6 @@ std::optional<User> firstCompleted(soci::session& sql, std::vector<User> users) 
     if (users.empty()) return std::nullopt;
     return completeUser(sql, std::move(users.front()));
 }
-
-std::optional<User> readUser(soci::session& sql, Id tenantId, Id id) {
-    std::optional<User> user =
-        withReader<UserRowReader>(sql, [&](UserRowReader& reader) { return reader.read(tenantId, id); });
-    if (!user) return std::nullopt;
-    return completeUser(sql, std::move(*user));
-}
-
 
 // --- uniqueness, checked before writing so the error can name the holder ---
 

@@ -23,15 +23,15 @@ HttpResponse scimMe(ServerContext& context, HttpRequest& request) {
         return scim_support::notModified(user.version);
     }
     const auto& type = scim::SchemaRegistry::instance().resourceType("User");
-    const nlohmann::json resource =
-        scim::project(scim::userToScim(user, scim_support::linksOf(request)),
-                      scim::parseProjection(request.query), type);
-    HttpResponse response = scim_support::resourceResponse(200, resource, user.version);
+    const scim::Links links = scim_support::linksOf(request);
+    const std::string location = scim::userLocation(user.id, links);
+    HttpResponse response = scim_support::resourceResponse(
+        200,
+        scim_support::projected(scim::userToScimText(user, links),
+                                scim::parseProjection(request.query), type),
+        user.version, location);
     // RFC 7644 §3.11: the response names the resource /Me stands for.
-    if (resource.contains("meta") && resource["meta"].contains("location")) {
-        response.headers.emplace_back("Content-Location",
-                                      resource["meta"]["location"].get<std::string>());
-    }
+    response.headers.emplace_back("Content-Location", location);
     return response;
 }
 

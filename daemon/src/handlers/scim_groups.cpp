@@ -31,9 +31,11 @@ std::vector<GroupMember> membersOf(const json& body) {
 HttpResponse groupResponse(int status, const Group& group, const HttpRequest& request,
                            const scim::Projection& projection) {
     const bool withMembers = projection.includes("members");
-    const json resource = scim::project(scim::groupToScim(group, linksOf(request), withMembers),
-                                        projection, groupType());
-    return resourceResponse(status, resource, group.version);
+    const scim::Links links = linksOf(request);
+    return resourceResponse(
+        status,
+        projected(scim::groupToScimText(group, links, withMembers), projection, groupType()),
+        group.version, scim::groupLocation(group.id, links));
 }
 
 // The stored group, read with members only when the response shows them.
@@ -66,10 +68,10 @@ HttpResponse listGroups(ServerContext& context, const HttpRequest& request,
     const Principal caller = scimCaller(request);
     const Page<Group> page = context.groups.list(caller, list.query);
     const scim::Links links = linksOf(request);
-    json resources = json::array();
+    std::vector<std::string> resources;
     for (const Group& group : page.items) {
-        resources.push_back(scim::project(scim::groupToScim(group, links, list.query.withMembers),
-                                          list.projection, groupType()));
+        resources.push_back(projected(scim::groupToScimText(group, links, list.query.withMembers),
+                                      list.projection, groupType()));
     }
     return scimJson(200, listResponse(resources, page.totalResults, list, page.nextCursor));
 }

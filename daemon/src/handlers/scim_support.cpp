@@ -1,6 +1,7 @@
 #include "muster/daemon/scim_support.hpp"
 
 #include "muster/core/error.hpp"
+#include "muster/scim/json_writer.hpp"
 
 namespace muster::daemon::scim_support {
 
@@ -85,33 +86,44 @@ HttpResponse notModified(std::int64_t version) {
     return response;
 }
 
-HttpResponse scimJson(int status, const json& body) {
-    HttpResponse response = HttpResponse::json(status, body.dump());
+HttpResponse scimJson(int status, std::string body) {
+    HttpResponse response = HttpResponse::json(status, std::move(body));
     response.contentType = kScimContentType;
     return response;
 }
 
-HttpResponse resourceResponse(int status, const json& resource, std::int64_t version) {
-    HttpResponse response = scimJson(status, resource);
+HttpResponse scimJson(int status, const json& body) { return scimJson(status, body.dump()); }
+
+std::string projected(std::string resource, const scim::Projection& projection,
+                      const scim::ResourceTypeDef& type) {
+    if (projection.attributes.empty() && projection.excludedAttributes.empty()) return resource;
+    return scim::project(json::parse(resource), projection, type).dump();
+}
+
+HttpResponse resourceResponse(int status, std::string resource, std::int64_t version,
+                              const std::string& location) {
+    HttpResponse response = scimJson(status, std::move(resource));
     response.headers.emplace_back("ETag", scim::etagOf(version));
-    if (status == 201 && resource.contains("meta")) {
-        response.headers.emplace_back("Location", resource["meta"].value("location", ""));
-    }
+    if (status == 201) response.headers.emplace_back("Location", location);
     return response;
 }
 
-json listResponse(const json& resources, std::int64_t totalResults,
-                  const scim::ListRequest& request, const std::optional<std::string>& nextCursor) {
-    json body = {{"schemas", {scim::kListResponseSchema}},
-                 {"totalResults", totalResults},
-                 {"itemsPerPage", resources.size()},
-                 {"Resources", resources}};
+std::string listResponse(const std::vector<std::string>& resources, std::int64_t totalResults,
+                         const scim::ListRequest& request,
+                         const std::optional<std::string>& nextCursor) {
+    scim::JsonWriter out;
+    out.beginObject().key("schemas").beginArray().value(scim::kListResponseSchema).endArray();
+    out.member("totalResults", totalResults)
+        .member("itemsPerPage", static_cast<std::int64_t>(resources.size()));
     if (!request.cursorPaging) {
-        body["startIndex"] = request.query.offset + 1;
+        out.member("startIndex", static_cast<std::int64_t>(request.query.offset + 1));
     } else if (nextCursor) {
-        body["nextCursor"] = *nextCursor;
+        out.member("nextCursor", *nextCursor);
     }
-    return body;
+    out.key("Resources").beginArray();
+    for (const std::string& resource : resources) out.rawValue(resource);
+    out.endArray().endObject();
+    return out.take();
 }
 
 }  // namespace muster::daemon::scim_support

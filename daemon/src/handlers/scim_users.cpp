@@ -17,9 +17,11 @@ const scim::ResourceTypeDef& userType() {
 }
 
 HttpResponse userResponse(int status, const User& user, const HttpRequest& request) {
-    const json resource = scim::project(scim::userToScim(user, linksOf(request)),
-                                        scim::parseProjection(request.query), userType());
-    return resourceResponse(status, resource, user.version);
+    const scim::Links links = linksOf(request);
+    return resourceResponse(status,
+                            projected(scim::userToScimText(user, links),
+                                      scim::parseProjection(request.query), userType()),
+                            user.version, scim::userLocation(user.id, links));
 }
 
 HttpResponse createUser(ServerContext& context, HttpRequest& request) {
@@ -41,10 +43,10 @@ HttpResponse listUsers(ServerContext& context, const HttpRequest& request,
     const Principal caller = scimCaller(request);
     const Page<User> page = context.users.list(caller, list.query);
     const scim::Links links = linksOf(request);
-    json resources = json::array();
+    std::vector<std::string> resources;
     for (const User& user : page.items) {
         resources.push_back(
-            scim::project(scim::userToScim(user, links), list.projection, userType()));
+            projected(scim::userToScimText(user, links), list.projection, userType()));
     }
     return scimJson(200, listResponse(resources, page.totalResults, list, page.nextCursor));
 }

@@ -35,12 +35,19 @@ bool ifNoneMatchHits(const HttpRequest& request, std::int64_t version);
 // 304 Not Modified with the current ETag.
 HttpResponse notModified(std::int64_t version);
 
+HttpResponse scimJson(int status, std::string body);
 HttpResponse scimJson(int status, const nlohmann::json& body);
-HttpResponse resourceResponse(int status, const nlohmann::json& resource, std::int64_t version);
-// A ListResponse: with startIndex for index paging, with nextCursor (when
-// more follow) for cursor paging (RFC 9865).
-nlohmann::json listResponse(const nlohmann::json& resources, std::int64_t totalResults,
-                            const scim::ListRequest& request,
-                            const std::optional<std::string>& nextCursor);
+// A resource rendered as JSON text (scim::userToScimText …), cut down to what
+// the projection asks for; unchanged, and never parsed, when it asks nothing.
+std::string projected(std::string resource, const scim::Projection& projection,
+                      const scim::ResourceTypeDef& type);
+// One resource with its ETag, and its Location when it was created (201).
+HttpResponse resourceResponse(int status, std::string resource, std::int64_t version,
+                              const std::string& location);
+// A ListResponse around resources already rendered: with startIndex for index
+// paging, with nextCursor (when more follow) for cursor paging (RFC 9865).
+std::string listResponse(const std::vector<std::string>& resources, std::int64_t totalResults,
+                         const scim::ListRequest& request,
+                         const std::optional<std::string>& nextCursor);
 
 }  // namespace muster::daemon::scim_support

@@ -20,7 +20,12 @@ std::string idText(Id id);
 // Parses a SCIM id; std::nullopt when it is not one of ours.
 std::optional<Id> parseId(const std::string& text);
 
+// A resource as SCIM JSON text (what GET answers), written without a DOM;
+// the nlohmann::json forms parse that text, so the two never differ. They
+// are for PATCH and attribute projection.
+std::string userToScimText(const User& user, const Links& links);
 nlohmann::json userToScim(const User& user, const Links& links);
+std::string userLocation(Id id, const Links& links);
 
 // Reads a POST or PUT body onto `base`: every writable attribute of the
 // schemas is replaced (absent means cleared), read-only ones are ignored, and
@@ -29,7 +34,9 @@ nlohmann::json userToScim(const User& user, const Links& links);
 // the attribute for a value of the wrong type.
 User userFromScim(const nlohmann::json& body, User base);
 
+std::string groupToScimText(const Group& group, const Links& links, bool withMembers);
 nlohmann::json groupToScim(const Group& group, const Links& links, bool withMembers);
+std::string groupLocation(Id id, const Links& links);
 Group groupFromScim(const nlohmann::json& body, Group base);
 
 // Members as SCIM sends them: [{"value":"12","type":"User"}, …]. A member
