@@ -69,7 +69,8 @@ std::vector<AuditEvent> SqlAuditRepository::list(Id tenantId, std::optional<Id> 
                         "SELECT id, tenant_id, occurred_at, actor, source, source_address, "
                         "user_agent, action, target_type, target_id, target_display, before_json, "
                         "after_json FROM audit_events WHERE tenant_id = :tenant_id "
-                        "AND id < :before_id ORDER BY id DESC LIMIT :limit", Reuse::prepared);
+                        "AND id < :before_id ORDER BY id DESC LIMIT :limit",
+                        Reuse::prepared);
         AuditRow row;
         AuditEvent& e = row.event;
         st.into(e.id);

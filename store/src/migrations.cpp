@@ -269,13 +269,8 @@ bool migrationsTableExists(soci::session& sql, Backend backend) {
 
 const std::vector<Migration>& allMigrations() {
     static const std::vector<Migration> migrations = {
-        initialSchema(),
-        sharedResourceIds(),
-        identityModelMigration(),
-        orgStructureMigration(),
-        agentsMigration(),
-        signInMigration(),
-        syncStateMigration(),
+        initialSchema(),   sharedResourceIds(), identityModelMigration(), orgStructureMigration(),
+        agentsMigration(), signInMigration(),   syncStateMigration(),     readIndexesMigration(),
     };
     return migrations;
 }

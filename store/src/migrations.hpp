@@ -32,6 +32,7 @@ Migration orgStructureMigration();   // 4
 Migration agentsMigration();         // 5
 Migration signInMigration();         // 6
 Migration syncStateMigration();      // 7 (migration_sync.cpp)
+Migration readIndexesMigration();    // 8 (migration_read_indexes.cpp)
 
 // Replaces the placeholders for the backend; empty when the statement is not
 // for this backend.

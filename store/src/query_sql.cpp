@@ -1,11 +1,14 @@
 #include "query_sql.hpp"
 
 #include <charconv>
+#include <functional>
 #include <map>
 
 #include "muster/core/error.hpp"
 #include "sql_statement.hpp"
 #include "sql_text.hpp"
+#include "sqlite_statement.hpp"
+#include "statement_cache.hpp"
 
 namespace muster::store {
 
@@ -494,15 +497,60 @@ void bindAll(SqlStatement& statement, std::deque<BoundValue>& values, std::size_
     }
 }
 
+void bindAll(SqliteStatement& statement, const std::deque<BoundValue>& values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const int parameter = statement.parameterIndex(":p" + std::to_string(i));
+        if (parameter == 0) continue;
+        const BoundValue& value = values[i];
+        switch (value.kind) {
+            case BoundValue::Kind::text:
+                statement.bind(parameter, std::string_view(value.text));
+                break;
+            case BoundValue::Kind::integer:
+                statement.bind(parameter, static_cast<std::int64_t>(value.integer));
+                break;
+            case BoundValue::Kind::real:
+                statement.bind(parameter, value.real);
+                break;
+        }
+    }
+}
+
+// Runs a query of one integer column (a count, ids) with the compiled
+// values bound, calling onRow for each row. Filters of one shape compile to
+// one text whatever their values, so the connection's cache keeps the
+// shapes a client uses (and is bounded against the rest). On SQLite through
+// its C API, as the user reads (see sqlite_statement.hpp).
+void forEachInteger(soci::session& sql, const std::string& query, std::deque<BoundValue>& values,
+                    const std::function<void(long long)>& onRow) {
+    StatementCache* cache = statementCacheOf(sql);
+    if (cache != nullptr && nativeSqlite(sql) != nullptr) {
+        SqliteStatement& statement = cache->getSqlite(sql, query);
+        bindAll(statement, values);
+        std::int64_t value = 0;
+        try {
+            while (statement.step()) {
+                statement.column(0, value);
+                onRow(value);
+            }
+        } catch (...) {
+            statement.reset();
+            throw;
+        }
+        statement.reset();
+        return;
+    }
+    SqlStatement statement(sql, query, Reuse::prepared);
+    long long value = 0;
+    statement.into(value);
+    bindAll(statement, values, values.size());
+    for (bool more = statement.execute(); more; more = statement.fetchNext()) onRow(value);
+}
+
 std::int64_t countMatches(soci::session& sql, const std::string& table, CompiledQuery& compiled) {
-    // Filters of one shape compile to one text whatever their values, so the
-    // cache keeps the shapes a client uses (and is bounded against the rest).
-    SqlStatement statement(sql, "SELECT COUNT(*) FROM " + table + " WHERE " + compiled.where,
-                           Reuse::prepared);
-    long long total = 0;
-    statement.into(total);
-    bindAll(statement, compiled.values, compiled.values.size());
-    statement.execute();
+    std::int64_t total = 0;
+    forEachInteger(sql, "SELECT COUNT(*) FROM " + table + " WHERE " + compiled.where,
+                   compiled.values, [&](long long count) { total = count; });
     return total;
 }
 
@@ -550,17 +598,11 @@ IdPage queryIds(soci::session& sql, QueryTable table, Id tenantId, const query::
     compiled.values.push_back({BoundValue::Kind::integer, {}, count + 1, 0});
     compiled.values.push_back({BoundValue::Kind::integer, {}, start.offset, 0});
     const std::size_t n = compiled.values.size();
-    SqlStatement statement(sql,
-                           "SELECT " + name + ".id FROM " + name + " WHERE " + where +
-                               " ORDER BY " + compiled.orderBy + " LIMIT :p" +
-                               std::to_string(n - 2) + " OFFSET :p" + std::to_string(n - 1),
-                           Reuse::prepared);
-    long long id = 0;
-    statement.into(id);
-    bindAll(statement, compiled.values, n);
-    for (bool more = statement.execute(); more; more = statement.fetchNext()) {
-        page.ids.push_back(id);
-    }
+    forEachInteger(sql,
+                   "SELECT " + name + ".id FROM " + name + " WHERE " + where + " ORDER BY " +
+                       compiled.orderBy + " LIMIT :p" + std::to_string(n - 2) + " OFFSET :p" +
+                       std::to_string(n - 1),
+                   compiled.values, [&](long long id) { page.ids.push_back(id); });
     if (static_cast<long long>(page.ids.size()) > count) {
         page.ids.resize(static_cast<std::size_t>(count));
         if (query.cursorPaging) {

@@ -29,7 +29,8 @@ std::vector<Role> SqlRoleRepository::list(Id tenantId) {
     return translateErrors([&] {
         SqlStatement st(sql_,
                         "SELECT id, tenant_id, name, rank FROM roles WHERE tenant_id = :tenant_id "
-                        "ORDER BY rank DESC, name_norm", Reuse::prepared);
+                        "ORDER BY rank DESC, name_norm",
+                        Reuse::prepared);
         Role row;
         st.into(row.id);
         st.into(row.tenantId);

@@ -58,10 +58,10 @@ std::vector<Id> selectIds(soci::session& sql, const std::string& query, Id tenan
 }
 
 bool existsInTenant(soci::session& sql, const char* table, Id tenantId, Id id) {
-    SqlStatement st(sql,
-                    "SELECT COUNT(*) FROM " + std::string(table) +
-                        " WHERE tenant_id = :tenant_id AND id = :id",
-                    Reuse::prepared);
+    SqlStatement st(
+        sql,
+        "SELECT COUNT(*) FROM " + std::string(table) + " WHERE tenant_id = :tenant_id AND id = :id",
+        Reuse::prepared);
     int count = 0;
     st.into(count);
     st.use(tenantId);

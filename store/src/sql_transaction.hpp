@@ -1,12 +1,12 @@
 #pragma once
 
-#include "muster/core/store.hpp"
 #include "agent_repositories.hpp"
+#include "muster/core/store.hpp"
 #include "org_repository.hpp"
 #include "repositories.hpp"
+#include "session_pool.hpp"
 #include "sign_in_repository.hpp"
 #include "sync_state_repository.hpp"
-#include "session_pool.hpp"
 
 namespace muster::store {
 

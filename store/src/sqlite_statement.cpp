@@ -23,6 +23,21 @@ void SqliteStatement::bind(int parameter, std::int64_t value) {
     if (code != SQLITE_OK) fail("bind", code);
 }
 
+void SqliteStatement::bind(int parameter, double value) {
+    const int code = sqlite3_bind_double(statement_, parameter, value);
+    if (code != SQLITE_OK) fail("bind", code);
+}
+
+void SqliteStatement::bind(int parameter, std::string_view text) {
+    const int code = sqlite3_bind_text(statement_, parameter, text.data(),
+                                       static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    if (code != SQLITE_OK) fail("bind", code);
+}
+
+int SqliteStatement::parameterIndex(const std::string& name) const {
+    return sqlite3_bind_parameter_index(statement_, name.c_str());
+}
+
 bool SqliteStatement::step() {
     const int code = sqlite3_step(statement_);
     if (code == SQLITE_ROW) return true;

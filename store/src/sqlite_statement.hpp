@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "soci_headers.hpp"
 
@@ -27,6 +28,11 @@ class SqliteStatement {
     SqliteStatement& operator=(const SqliteStatement&) = delete;
 
     void bind(int parameter, std::int64_t value);
+    void bind(int parameter, double value);
+    // The text is copied: the caller's string may go before the statement runs.
+    void bind(int parameter, std::string_view text);
+    // The number of a named parameter (":p3"); 0 when the text has none such.
+    int parameterIndex(const std::string& name) const;
     // Next row: true while there is one. Throws soci::sqlite3_soci_error on
     // a failure, so callers translate it as they do SOCI's.
     bool step();

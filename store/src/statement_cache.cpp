@@ -30,6 +30,14 @@ soci::statement& StatementCache::get(soci::session& sql, const std::string& quer
     return *statements_.emplace(query, std::move(statement)).first->second;
 }
 
+SqliteStatement& StatementCache::getSqlite(soci::session& sql, const std::string& query) {
+    auto found = sqliteStatements_.find(query);
+    if (found != sqliteStatements_.end()) return *found->second;
+    if (sqliteStatements_.size() >= maxStatements) sqliteStatements_.clear();
+    auto statement = std::make_unique<SqliteStatement>(nativeSqlite(sql), query);
+    return *sqliteStatements_.emplace(query, std::move(statement)).first->second;
+}
+
 void registerStatementCache(soci::session& sql, StatementCache& cache) {
     std::unique_lock lock(registry().mutex);
     registry().caches[&sql] = &cache;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "soci_headers.hpp"
+#include "sqlite_statement.hpp"
 
 namespace muster::store {
 
@@ -19,6 +20,8 @@ class StatementCache {
     // The statement for `query`, prepared on first use. Each session has its
     // own cache and a session serves one transaction at a time, so no locking.
     soci::statement& get(soci::session& sql, const std::string& query);
+    // The same through SQLite's C API, for a session on SQLite.
+    SqliteStatement& getSqlite(soci::session& sql, const std::string& query);
 
     // A hot read kept with its variables bound once (Reader(session&) binds
     // them), so a request only sets the parameters and executes: SOCI's
@@ -36,6 +39,7 @@ class StatementCache {
     void clear() {
         readers_.clear();
         statements_.clear();
+        sqliteStatements_.clear();
     }
 
   private:
@@ -43,6 +47,7 @@ class StatementCache {
     // above the number of fixed queries the repositories use.
     static constexpr std::size_t maxStatements = 256;
     std::unordered_map<std::string, std::unique_ptr<soci::statement>> statements_;
+    std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> sqliteStatements_;
     std::unordered_map<std::string, std::shared_ptr<void>> readers_;
 };
 

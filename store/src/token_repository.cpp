@@ -47,7 +47,8 @@ std::vector<ApiToken> selectTokens(soci::session& sql, const std::string& where,
     SqlStatement st(sql,
                     "SELECT id, tenant_id, name, scopes, secret_hash, created_at, last_used_at, "
                     "revoked_at, user_id FROM api_tokens " +
-                        where, Reuse::prepared);
+                        where,
+                    Reuse::prepared);
     TokenRow row;
     st.into(row.id);
     st.into(row.tenantId);
@@ -125,7 +126,8 @@ void SqlTokenRepository::markRevoked(Id tenantId, Id id, Timestamp when) {
         // COALESCE keeps the first revocation time when revoked twice.
         SqlStatement st(sql_,
                         "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, :when) "
-                        "WHERE tenant_id = :tenant_id AND id = :id", Reuse::prepared);
+                        "WHERE tenant_id = :tenant_id AND id = :id",
+                        Reuse::prepared);
         st.use(when);
         st.use(tenantId);
         st.use(id);
