@@ -526,18 +526,13 @@ void forEachInteger(soci::session& sql, const std::string& query, std::deque<Bou
     StatementCache* cache = statementCacheOf(sql);
     if (cache != nullptr && nativeSqlite(sql) != nullptr) {
         SqliteStatement& statement = cache->getSqlite(sql, query);
+        ResetWhenDone done(statement);
         bindAll(statement, values);
         std::int64_t value = 0;
-        try {
-            while (statement.step()) {
-                statement.column(0, value);
-                onRow(value);
-            }
-        } catch (...) {
-            statement.reset();
-            throw;
+        while (statement.step()) {
+            statement.column(0, value);
+            onRow(value);
         }
-        statement.reset();
         return;
     }
     SqlStatement statement(sql, query, Reuse::prepared);

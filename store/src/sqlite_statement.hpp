@@ -57,4 +57,17 @@ class SqliteStatement {
     sqlite_api::sqlite3_stmt* statement_ = nullptr;
 };
 
+// Resets a statement when the scope ends, however it ends: a statement left
+// mid-result would keep its read snapshot (and block WAL checkpoints).
+class ResetWhenDone {
+  public:
+    explicit ResetWhenDone(SqliteStatement& statement) : statement_(statement) {}
+    ~ResetWhenDone() { statement_.reset(); }
+    ResetWhenDone(const ResetWhenDone&) = delete;
+    ResetWhenDone& operator=(const ResetWhenDone&) = delete;
+
+  private:
+    SqliteStatement& statement_;
+};
+
 }  // namespace muster::store

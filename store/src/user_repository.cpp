@@ -223,12 +223,13 @@ class SqliteUserReader {
           detailsStatement_(nativeSqlite(sql), selectUserDetailsSql()) {}
 
     std::optional<User> read(Id tenantId, Id id) {
-        rowStatement_.bind(1, tenantId);
-        rowStatement_.bind(2, id);
-        const bool found = rowStatement_.step();
-        if (found) readRow();
-        rowStatement_.reset();
-        if (!found) return std::nullopt;
+        {
+            ResetWhenDone done(rowStatement_);
+            rowStatement_.bind(1, tenantId);
+            rowStatement_.bind(2, id);
+            if (!rowStatement_.step()) return std::nullopt;
+            readRow();
+        }
         User user = userOf(row_);
         complete(user);
         return user;
@@ -240,8 +241,10 @@ class SqliteUserReader {
             detailsStatement_.bind(parameter + 1, user.id);
         }
         UserDetails details;
-        while (detailsStatement_.step()) details.add(readDetail());
-        detailsStatement_.reset();
+        {
+            ResetWhenDone done(detailsStatement_);
+            while (detailsStatement_.step()) details.add(readDetail());
+        }
         details.moveInto(user);
     }
 
