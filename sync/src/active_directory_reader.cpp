@@ -241,10 +241,9 @@ class ActiveDirectoryReader final : public DirectoryReader {
             // No values from `next` on: the group shrank since the last range.
             if (!found) break;
             if (found->first != next) {
-                throw Error(ErrorCode::unavailable, "group " + entry.dn + ": asked for " +
-                                                        source_.memberAttribute + " values from " +
-                                                        std::to_string(next) + ", got " +
-                                                        found->key);
+                throw Error(ErrorCode::unavailable,
+                            "group " + entry.dn + ": asked for " + source_.memberAttribute +
+                                " values from " + std::to_string(next) + ", got " + found->key);
             }
             const std::vector<std::string>& got = more.values(found->key);
             values.insert(values.end(), got.begin(), got.end());

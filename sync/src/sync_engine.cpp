@@ -91,8 +91,8 @@ class Run {
         if (!options_.dryRun) {
             // One runner per source across daemons, held until the run ends
             // (or the daemon dies). Dry runs write nothing and need none.
-            lock_ = store_.tryExclusiveLock("sync:" + std::to_string(tenantId) + ":" +
-                                            source_.name);
+            lock_ =
+                store_.tryExclusiveLock("sync:" + std::to_string(tenantId) + ":" + source_.name);
             if (!lock_) {
                 throw Error(ErrorCode::conflict,
                             "sync source " + source_.name + " is running on another daemon",

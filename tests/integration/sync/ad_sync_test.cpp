@@ -235,8 +235,8 @@ TEST_F(AdSyncTest, RolesFollowNestedGroupsAndTheirRemoval) {
     EXPECT_EQ(user("carol")->roles, admin) << "carol is in Engineering through Platform";
     EXPECT_TRUE(user("bob")->roles.empty());
 
-    dc->modify("dn: " + dn("Engineering") + "\nchangetype: modify\ndelete: member\nmember: " +
-               dn("Platform") + "\n");
+    dc->modify("dn: " + dn("Engineering") +
+               "\nchangetype: modify\ndelete: member\nmember: " + dn("Platform") + "\n");
     const sync::SyncReport second = store->run(ad);
     ASSERT_EQ(second.run.status, SyncRunStatus::succeeded) << describe(second);
     EXPECT_TRUE(user("carol")->roles.empty()) << describe(second);

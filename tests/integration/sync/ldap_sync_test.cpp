@@ -631,8 +631,7 @@ TEST_F(LdapSyncLockTest, LockIsFreedWhenItsHoldersConnectionDies) {
     EXPECT_EQ(store->userCount(), 12);
     // The first daemon noticed at its next batch and stopped writing.
     EXPECT_EQ(first.run.status, SyncRunStatus::failed) << describe(first);
-    EXPECT_NE(first.run.message.find("lost its run lock"), std::string::npos)
-        << first.run.message;
+    EXPECT_NE(first.run.message.find("lost its run lock"), std::string::npos) << first.run.message;
     EXPECT_EQ(first.batches, 1) << describe(first);
 }
 
