@@ -37,21 +37,25 @@ std::optional<std::int64_t> parseIndex(const std::string& text) {
 }
 
 // The ranged form of `attribute` (lower case) in the entry, if the server
-// used one.
+// used one. A range that does not parse fails the run rather than leave
+// the group without members.
 std::optional<ValueRange> rangeOf(const ldap::Entry& entry, const std::string& attribute) {
     const std::string prefix = attribute + ";range=";
-    for (auto it = entry.attributes.lower_bound(prefix);
-         it != entry.attributes.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-        const std::string bounds = it->first.substr(prefix.size());
-        const auto dash = bounds.find('-');
-        if (dash == std::string::npos) continue;
-        const std::optional<std::int64_t> first = parseIndex(bounds.substr(0, dash));
-        const std::string lastText = bounds.substr(dash + 1);
-        const std::optional<std::int64_t> last = parseIndex(lastText);
-        if (!first || (lastText != "*" && (!last || *last < *first))) continue;
-        return ValueRange{it->first, *first, lastText == "*" ? std::nullopt : last};
+    auto it = entry.attributes.lower_bound(prefix);
+    if (it == entry.attributes.end() || it->first.compare(0, prefix.size(), prefix) != 0) {
+        return std::nullopt;
     }
-    return std::nullopt;
+    const std::string bounds = it->first.substr(prefix.size());
+    const auto dash = bounds.find('-');
+    const std::optional<std::int64_t> first =
+        dash == std::string::npos ? std::nullopt : parseIndex(bounds.substr(0, dash));
+    const std::string lastText = dash == std::string::npos ? "" : bounds.substr(dash + 1);
+    const std::optional<std::int64_t> last = parseIndex(lastText);
+    if (!first || (lastText != "*" && (!last || *last < *first))) {
+        throw Error(ErrorCode::unavailable,
+                    entry.dn + ": the server sent " + it->first + ", not a range of values");
+    }
+    return ValueRange{it->first, *first, lastText == "*" ? std::nullopt : last};
 }
 
 std::string rangeRequest(const std::string& attribute, std::int64_t first, int size) {
@@ -230,9 +234,9 @@ class ActiveDirectoryReader final : public DirectoryReader {
         std::vector<std::string>& values = entry.attributes[attribute];
         for (int reads = 0; range.last; ++reads) {
             if (reads >= maxRangeReads) {
-                throw Error(ErrorCode::unavailable,
-                            "group " + entry.dn + ": more than " + std::to_string(maxRangeReads) +
-                                " ranges of " + source_.memberAttribute + " values");
+                throw Error(ErrorCode::too_many, "group " + entry.dn + ": more than " +
+                                                     std::to_string(maxRangeReads) + " ranges of " +
+                                                     source_.memberAttribute + " values");
             }
             const std::int64_t next = *range.last + 1;
             const ldap::Entry more = connection.read(
