@@ -10,6 +10,7 @@ namespace {
 
 constexpr int maxPageSize = 5000;
 constexpr int maxBatchSize = 10000;
+constexpr int maxMemberRangeSize = 100000;
 constexpr std::size_t maxSources = 64;
 
 // Muster fields a directory attribute can be mapped to (core UserField names).
@@ -251,6 +252,8 @@ SyncSourceConfig readSource(const Field& item, std::map<std::string, int>& lineB
              checkTemplate(f, source.groupNameTemplate);
          }},
         {"member_attribute", [&](const Field& f) { source.memberAttribute = f.nonEmptyString(); }},
+        {"member_range_size",
+         [&](const Field& f) { source.memberRangeSize = f.integer(0, maxMemberRangeSize); }},
         {"user_fields", [&](const Field& f) { readUserFields(f, source.userFields); }},
         {"roles",
          [&](const Field& f) {

@@ -445,12 +445,6 @@ class BatchApplier {
 
 void saveSourceState(Transaction& tx, const Principal& by, const std::string& source,
                      const DirectoryBatch& batch) {
-    if (!batch.leaseOwner.empty() &&
-        !tx.syncState().acquireLease(by.tenantId, source, batch.leaseOwner, nowMillis(),
-                                     batch.leaseUntil)) {
-        throw Error(ErrorCode::conflict,
-                    "sync source " + source + " is being run by another daemon", "source");
-    }
     if (batch.sourceState) tx.syncState().saveSource(by.tenantId, source, *batch.sourceState);
 }
 

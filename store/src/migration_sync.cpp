@@ -5,7 +5,9 @@ namespace muster::store {
 // Migration 7: directory sync state (SPEC D-1 ... D-6).
 // - sync_sources: per tenant and source, the cookie / high-water mark of the
 //   last committed batch, when the last full sync finished, and a lease so
-//   that one daemon at a time runs a source (lease_owner until lease_until).
+//   that one daemon at a time runs a source (lease_owner until lease_until;
+//   no longer used: runs hold Store::tryExclusiveLock instead, which the
+//   server frees at once when a daemon dies).
 // - sync_objects: which directory entry (anchor: entryUUID, objectGUID)
 //   became which user or group, its normalised DN (member and manager
 //   references are DNs), a digest of the values last written (unchanged

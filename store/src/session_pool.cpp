@@ -127,6 +127,19 @@ void SessionPool::giveBack(std::size_t position) {
     pool_.give_back(position);
 }
 
+std::unique_ptr<soci::session> openDedicatedSession(const ConnectionTarget& target,
+                                                    int busyTimeoutMs) {
+    auto sql = std::make_unique<soci::session>();
+    try {
+        openSession(*sql, target, busyTimeoutMs);
+    } catch (const soci::soci_error& error) {
+        throw Error(ErrorCode::unavailable,
+                    "cannot connect to " + describe(target) + ": " +
+                        scrubbed(error.get_error_message(), target.password));
+    }
+    return sql;
+}
+
 void executeReconnecting(SessionLease& lease, const std::string& statement) {
     soci::session& sql = lease.session();
     try {

@@ -63,6 +63,11 @@ class SessionPool {
     std::atomic<std::size_t> inUse_{0};
 };
 
+// A connection outside the pool (for a lock held through a whole sync run).
+// Throws Error(unavailable) without the password in the message.
+std::unique_ptr<soci::session> openDedicatedSession(const ConnectionTarget& target,
+                                                    int busyTimeoutMs);
+
 // Runs `statement`; if a pooled PostgreSQL connection turns out to be dead
 // (server restart, idle timeout), reconnects once and retries, so the pool
 // heals itself instead of failing every request on that connection.

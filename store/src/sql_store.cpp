@@ -1,5 +1,6 @@
 #include "muster/store/sql_store.hpp"
 
+#include "exclusive_lock.hpp"
 #include "migrations.hpp"
 #include "session_pool.hpp"
 #include "sql_errors.hpp"
@@ -18,7 +19,7 @@ constexpr std::chrono::milliseconds kPingLeaseTimeout{1000};
 class SqlStore final : public Store {
   public:
     SqlStore(const ConnectionTarget& target, std::size_t poolSize, int busyTimeoutMs)
-        : pool_(target, poolSize, busyTimeoutMs) {}
+        : target_(target), pool_(target, poolSize, busyTimeoutMs) {}
 
     std::unique_ptr<Transaction> beginWrite() override {
         return std::make_unique<SqlTransaction>(pool_.lease(kLeaseTimeout), TransactionMode::write);
@@ -54,6 +55,10 @@ class SqlStore final : public Store {
         }
     }
 
+    std::unique_ptr<ExclusiveLock> tryExclusiveLock(const std::string& name) override {
+        return store::tryExclusiveLock(target_, name);
+    }
+
     StorePoolStats poolStats() override { return pool_.stats(); }
 
     std::string backendName() const override {
@@ -61,6 +66,7 @@ class SqlStore final : public Store {
     }
 
   private:
+    ConnectionTarget target_;
     SessionPool pool_;
 };
 

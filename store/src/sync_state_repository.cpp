@@ -111,55 +111,6 @@ void SqlSyncStateRepository::saveSource(Id tenantId, const std::string& source,
     });
 }
 
-bool SqlSyncStateRepository::acquireLease(Id tenantId, const std::string& source,
-                                          const std::string& owner, Timestamp now,
-                                          Timestamp until) {
-    return translateErrors([&] {
-        std::string name = source;
-        std::string holder = owner;
-        {
-            SqlStatement insert(sql_,
-                                "INSERT INTO sync_sources (tenant_id, source) VALUES (:tenant_id, "
-                                ":source) ON CONFLICT (tenant_id, source) DO NOTHING",
-                                Reuse::prepared);
-            insert.use(tenantId);
-            insert.use(name);
-            insert.execute();
-        }
-        // One statement decides, so two daemons can never both see the lease free.
-        SqlStatement st(sql_,
-                        "UPDATE sync_sources SET lease_owner = :owner, lease_until = :until "
-                        "WHERE tenant_id = :tenant_id AND source = :source AND (lease_owner = '' "
-                        "OR lease_owner = :same_owner OR lease_until < :now)",
-                        Reuse::prepared);
-        st.use(holder);
-        st.use(until);
-        st.use(tenantId);
-        st.use(name);
-        st.use(holder);
-        st.use(now);
-        st.execute();
-        return st.affectedRows() > 0;
-    });
-}
-
-void SqlSyncStateRepository::releaseLease(Id tenantId, const std::string& source,
-                                          const std::string& owner) {
-    translateErrors([&] {
-        std::string name = source;
-        std::string holder = owner;
-        SqlStatement st(
-            sql_,
-            "UPDATE sync_sources SET lease_owner = '', lease_until = 0 "
-            "WHERE tenant_id = :tenant_id AND source = :source AND lease_owner = :owner",
-            Reuse::prepared);
-        st.use(tenantId);
-        st.use(name);
-        st.use(holder);
-        st.execute();
-    });
-}
-
 std::vector<SyncObject> SqlSyncStateRepository::listObjects(Id tenantId, const std::string& source,
                                                             SyncObjectKind kind) {
     return translateErrors([&] {

@@ -13,9 +13,6 @@ class SqlSyncStateRepository final : public SyncStateRepository {
 
     std::optional<SyncSourceState> findSource(Id tenantId, const std::string& source) override;
     void saveSource(Id tenantId, const std::string& source, const SyncSourceState& state) override;
-    bool acquireLease(Id tenantId, const std::string& source, const std::string& owner,
-                      Timestamp now, Timestamp until) override;
-    void releaseLease(Id tenantId, const std::string& source, const std::string& owner) override;
     std::vector<SyncObject> listObjects(Id tenantId, const std::string& source,
                                         SyncObjectKind kind) override;
     std::optional<SyncObject> findObject(Id tenantId, const std::string& source,

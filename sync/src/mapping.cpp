@@ -159,7 +159,6 @@ EntryMapping::EntryMapping(const config::SyncSourceConfig& source)
     if (!source.roles.empty()) {
         owned_.insert(UserField::roles);
         for (const config::RoleFromGroup& role : source.roles) {
-            roles_.emplace_back(ldap::normalizeDn(role.groupDn), role.role);
             description += "role:" + role.groupDn + "=" + role.role + "|";
         }
     }
@@ -172,7 +171,8 @@ std::string EntryMapping::anchorOf(const ldap::Entry& entry) const {
     return source_.type == DirectoryType::active_directory ? ldap::formatObjectGuid(raw) : raw;
 }
 
-MappedUser EntryMapping::mapUser(const ldap::Entry& entry, const ExtraValues& extra) const {
+MappedUser EntryMapping::mapUser(const ldap::Entry& entry, const ExtraValues& extra,
+                                 const RoleMembers& roleMembers) const {
     MappedUser mapped;
     User& user = mapped.user;
     std::string printed;  // what the fingerprint covers
@@ -219,17 +219,9 @@ MappedUser EntryMapping::mapUser(const ldap::Entry& entry, const ExtraValues& ex
         user.status = (flags & accountDisable) != 0 ? UserStatus::deactivated : UserStatus::active;
     }
     printed += std::string("status=") + std::string(toString(user.status)) + "\n";
-    if (!roles_.empty()) {
-        for (const std::string& group : entry.values("memberOf")) {
-            const std::string dn = ldap::normalizeDn(group);
-            for (const auto& [roleGroup, role] : roles_) {
-                if (dn == roleGroup &&
-                    std::find(user.roles.begin(), user.roles.end(), role) == user.roles.end()) {
-                    user.roles.push_back(role);
-                }
-            }
-        }
-        std::sort(user.roles.begin(), user.roles.end());
+    if (!source_.roles.empty()) {
+        auto found = roleMembers.find(ldap::normalizeDn(entry.dn));
+        if (found != roleMembers.end()) user.roles = found->second;
         for (const std::string& role : user.roles) printed += "role=" + role + "\n";
     }
     if (user.userName.empty()) {
@@ -258,7 +250,6 @@ std::vector<std::string> EntryMapping::userAttributes() const {
         for (const std::string& name : mapping.attributes()) names.push_back(name);
     }
     if (source_.type == DirectoryType::active_directory) names.push_back("userAccountControl");
-    if (!roles_.empty()) names.push_back("memberOf");
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     return names;

@@ -1,6 +1,9 @@
 // OpenLDAP (and other RFC 4533 servers): syncrepl refreshOnly with a stored
 // cookie per search; without syncprov, a modifyTimestamp high-water mark.
 
+#include <set>
+#include <unordered_map>
+
 #include "muster/ldap/filter.hpp"
 #include "muster/ldap/ldap_error.hpp"
 #include "muster/ldap/sync_search.hpp"
@@ -40,9 +43,77 @@ class OpenLdapReader final : public DirectoryReader {
         return readByTimestamp(connection, parts, events);
     }
 
+    // OpenLDAP has no IN_CHAIN rule: the nesting is followed here, through
+    // the groups of the groups scope.
+    RoleMembers readRoleMembers() override {
+        if (source_.roles.empty()) return {};
+        ldap::Connection connection(connectionOptions(source_));
+        GroupGraph graph = readGroupGraph(connection);
+        return collectRoles(source_, [&](const std::string& groupDn) {
+            return usersUnder(connection, graph, groupDn);
+        });
+    }
+
     const ExtraValues& extraValues() const override { return extra_; }
 
   private:
+    // Normalised group DN -> normalised member DNs.
+    using GroupGraph = std::unordered_map<std::string, std::vector<std::string>>;
+
+    std::vector<std::string> membersOf(const ldap::Entry& group) const {
+        std::vector<std::string> members;
+        for (const std::string& member : group.values(source_.memberAttribute)) {
+            members.push_back(ldap::normalizeDn(member));
+        }
+        return members;
+    }
+
+    GroupGraph readGroupGraph(ldap::Connection& connection) const {
+        GroupGraph graph;
+        for (const std::string& base : source_.groups.baseDns) {
+            ldap::SearchRequest request;
+            request.base = base;
+            request.scope = scopeOf(source_.groups);
+            request.filter = groupFilter(source_);
+            request.attributes = {source_.memberAttribute};
+            request.pageSize = source_.pageSize;
+            connection.search(request, [&](const ldap::Entry& entry) {
+                graph[ldap::normalizeDn(entry.dn)] = membersOf(entry);
+                return true;
+            });
+        }
+        return graph;
+    }
+
+    // The members of the role group that are not groups of the graph, and
+    // those of every group of the graph nested in it at any depth. Each
+    // group is visited once, so a cycle of groups ends.
+    std::set<std::string> usersUnder(ldap::Connection& connection, GroupGraph& graph,
+                                     const std::string& roleGroupDn) const {
+        const std::string root = ldap::normalizeDn(roleGroupDn);
+        if (graph.count(root) == 0) {
+            // The role group may lie outside the groups scope: read it alone.
+            const ldap::Entry entry = connection.read(roleGroupDn, {source_.memberAttribute});
+            if (entry.dn.empty()) return {};
+            graph[root] = membersOf(entry);
+        }
+        std::set<std::string> users;
+        std::set<std::string> visited{root};
+        std::vector<std::string> pending{root};
+        while (!pending.empty()) {
+            const std::string group = std::move(pending.back());
+            pending.pop_back();
+            for (const std::string& member : graph.at(group)) {
+                if (graph.count(member) == 0) {
+                    users.insert(member);
+                } else if (visited.insert(member).second) {
+                    pending.push_back(member);
+                }
+            }
+        }
+        return users;
+    }
+
     struct Search {
         EntryKind kind;
         std::string key;  // cookie part: "u0", "g1", ...

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -27,6 +28,20 @@ std::string formatCookie(const std::map<std::string, std::string>& parts) {
 
 ldap::Scope scopeOf(const config::EntryScope& scope) {
     return scope.scope == "one" ? ldap::Scope::one : ldap::Scope::sub;
+}
+
+RoleMembers collectRoles(
+    const config::SyncSourceConfig& source,
+    const std::function<std::set<std::string>(const std::string& groupDn)>& usersOf) {
+    RoleMembers members;
+    for (const config::RoleFromGroup& role : source.roles) {
+        for (const std::string& user : usersOf(role.groupDn)) members[user].push_back(role.role);
+    }
+    for (auto& [user, roles] : members) {
+        std::sort(roles.begin(), roles.end());
+        roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    }
+    return members;
 }
 
 }  // namespace detail

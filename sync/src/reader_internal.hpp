@@ -2,7 +2,9 @@
 
 // Private to muster_sync: pieces the two readers share.
 
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include "muster/sync/directory_reader.hpp"
@@ -14,6 +16,12 @@ std::map<std::string, std::string> parseCookie(const std::string& text);
 std::string formatCookie(const std::map<std::string, std::string>& parts);
 
 ldap::Scope scopeOf(const config::EntryScope& scope);
+
+// The role map of the source's `roles:`, given the (normalised) DNs of the
+// users each role group holds, directly or nested.
+RoleMembers collectRoles(
+    const config::SyncSourceConfig& source,
+    const std::function<std::set<std::string>(const std::string& groupDn)>& usersOf);
 
 std::unique_ptr<DirectoryReader> makeOpenLdapReader(const config::SyncSourceConfig& source,
                                                     const EntryMapping& mapping);

@@ -1,8 +1,6 @@
 #include "muster/sync/sync_engine.hpp"
 
-#include <unistd.h>
-
-#include <random>
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -10,14 +8,16 @@
 #include "muster/ldap/filter.hpp"
 #include "muster/sync/directory_reader.hpp"
 #include "muster/sync/mapping.hpp"
+#include "reader_internal.hpp"
 
 namespace muster::sync {
 
 namespace {
 
-constexpr Timestamp leaseMillis = 10 * 60 * 1000;
 constexpr std::int64_t millisPerDay = 24LL * 3600 * 1000;
 constexpr std::size_t maxReportedErrors = 100;
+// The engine's own line in the source's cookie (readers use other keys).
+constexpr const char* rolesDigestKey = "rolesDigest";
 
 struct Known {
     Id resourceId = 0;
@@ -38,13 +38,6 @@ KnownMap loadKnown(Transaction& tx, Id tenantId, const std::string& source, Sync
                   object.missingSince, std::move(object.dn)});
     }
     return known;
-}
-
-std::string defaultLeaseOwner() {
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    std::random_device random;
-    return std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(random());
 }
 
 Principal syncPrincipal(Id tenantId, const std::string& source) {
@@ -91,18 +84,21 @@ class Run {
         report_.run.source = source.name;
         report_.run.dryRun = options.dryRun;
         report_.run.startedAt = nowMillis();
-        leaseOwner_ = options.leaseOwner.empty() ? defaultLeaseOwner() : options.leaseOwner;
     }
 
     SyncReport execute() {
         const Id tenantId = principal_.tenantId;
         if (!options_.dryRun) {
-            auto tx = store_.beginWrite();
-            if (!tx->syncState().acquireLease(tenantId, source_.name, leaseOwner_, nowMillis(),
-                                              nowMillis() + leaseMillis)) {
+            // One runner per source across daemons, held until the run ends
+            // (or the daemon dies). Dry runs write nothing and need none.
+            lock_ =
+                store_.tryExclusiveLock("sync:" + std::to_string(tenantId) + ":" + source_.name);
+            if (!lock_) {
                 throw Error(ErrorCode::conflict,
-                            "sync source " + source_.name + " is already running", "source");
+                            "sync source " + source_.name + " is running on another daemon",
+                            "source");
             }
+            auto tx = store_.beginWrite();
             report_.run.id = tx->syncState().startRun(report_.run);
             tx->commit();
         }
@@ -132,11 +128,11 @@ class Run {
         try {
             auto tx = store_.beginWrite();
             tx->syncState().finishRun(report_.run);
-            tx->syncState().releaseLease(principal_.tenantId, source_.name, leaseOwner_);
             tx->commit();
         } catch (const Error& error) {
             if (report_.run.message.empty()) report_.run.message = error.what();
         }
+        lock_.reset();
     }
 
     void sync() {
@@ -154,9 +150,11 @@ class Run {
                                   static_cast<Timestamp>(source_.fullSyncIntervalSeconds) * 1000);
         full_ = options_.full || state.cookie.empty() || fullDue ||
                 source_.incremental == config::IncrementalMethod::none;
-        report_.run.full = full_;
 
         reader_ = makeReader(source_, mapping_);
+        std::string readerCookie = state.cookie;
+        if (!source_.roles.empty()) readRoles(readerCookie);
+        report_.run.full = full_;
         ReadEvents events;
         events.changed = [&](EntryKind kind, const std::string& anchor, const ldap::Entry& entry) {
             onChanged(kind, anchor, entry);
@@ -167,7 +165,7 @@ class Run {
         };
         notify("reading");
         const ReadOutcome outcome =
-            reader_->read(full_ ? std::string() : state.cookie, full_, events);
+            reader_->read(full_ ? std::string() : readerCookie, full_, events);
         report_.method = outcome.method;
         // A delta that reported every entry (RFC 4533 present phase) is as
         // good as a full scan for finding who is gone.
@@ -204,12 +202,44 @@ class Run {
         flushGroups(groupRemovals);
 
         SyncSourceState next;
-        next.cookie = outcome.cookie;
+        next.cookie = withRolesDigest(outcome.cookie);
         next.lastFullSyncAt =
             complete ? std::optional<Timestamp>(nowMillis()) : state.lastFullSyncAt;
         DirectoryBatch last = newBatch();
         last.sourceState = next;
         commit(last);
+    }
+
+    // Role membership through nested groups changes no user entry, so a
+    // delta would miss it: when the role map differs from the one of the
+    // last run (its digest rides in the cookie), every user is read again.
+    void readRoles(std::string& cookie) {
+        roleMembers_ = reader_->readRoleMembers();
+        std::vector<std::string> lines;
+        lines.reserve(roleMembers_.size());
+        for (const auto& [dn, roles] : roleMembers_) {
+            std::string line = dn;
+            for (const std::string& role : roles) line += "\t" + role;
+            lines.push_back(std::move(line));
+        }
+        std::sort(lines.begin(), lines.end());
+        std::string all;
+        for (const std::string& line : lines) all += line + "\n";
+        rolesDigest_ = digest(all);
+
+        auto parts = detail::parseCookie(cookie);
+        auto stored = parts.find(rolesDigestKey);
+        if (stored == parts.end() || stored->second != rolesDigest_) full_ = true;
+        if (stored != parts.end()) parts.erase(stored);
+        cookie = detail::formatCookie(parts);
+    }
+
+    std::string withRolesDigest(const std::string& cookie) const {
+        // No cookie means a full read next time anyway.
+        if (source_.roles.empty() || cookie.empty()) return cookie;
+        auto parts = detail::parseCookie(cookie);
+        parts[rolesDigestKey] = rolesDigest_;
+        return detail::formatCookie(parts);
     }
 
     void markSeen(EntryKind kind, const std::string& anchor) {
@@ -239,7 +269,7 @@ class Run {
     }
 
     void onUser(const std::string& anchor, const ldap::Entry& entry) {
-        MappedUser mapped = mapping_.mapUser(entry, reader_->extraValues());
+        MappedUser mapped = mapping_.mapUser(entry, reader_->extraValues(), roleMembers_);
         auto known = users_.find(anchor);
         std::string dn = ldap::normalizeDn(entry.dn);
         // A moved entry (OU rename) is rewritten for its DN: members and
@@ -360,12 +390,16 @@ class Run {
         batch.createOnlyFields = mapping_.createOnlyFields();
         batch.linkExistingByUserName = source_.linkExistingByUserName;
         batch.identityProvider = source_.name;
-        batch.leaseOwner = leaseOwner_;
-        batch.leaseUntil = nowMillis() + leaseMillis;
         return batch;
     }
 
     DirectoryBatchOutcome commit(const DirectoryBatch& batch) {
+        if (lock_ && !lock_->held()) {
+            throw Error(ErrorCode::unavailable, "sync source " + source_.name +
+                                                    " lost its run lock (the store connection "
+                                                    "dropped); stopped so that no two daemons "
+                                                    "write it at once");
+        }
         DirectoryBatchOutcome outcome = service_.apply(principal_, source_.name, batch);
         addCounts(report_.run.counts, outcome.counts);
         for (DirectoryEntryError& error : outcome.errors) recordError(std::move(error));
@@ -543,10 +577,12 @@ class Run {
     EntryMapping mapping_;
     DirectorySyncService service_;
     std::chrono::steady_clock::time_point started_;
-    std::string leaseOwner_;
+    std::unique_ptr<ExclusiveLock> lock_;  // held by a run that writes
     SyncReport report_;
     std::unique_ptr<DirectoryReader> reader_;
     bool full_ = false;
+    RoleMembers roleMembers_;
+    std::string rolesDigest_;
 
     KnownMap users_;
     KnownMap groups_;

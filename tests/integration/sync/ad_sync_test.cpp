@@ -191,6 +191,58 @@ TEST_F(AdSyncTest, AnotherDomainControllerForcesAFullSync) {
     EXPECT_EQ(report.run.counts.unchanged, 3) << describe(report);
 }
 
+// AD hands out a large multi-valued attribute in ranges
+// (member;range=0-1499, ...); member_range_size makes the ranges small
+// enough for a test. Every range must be read.
+TEST_F(AdSyncTest, GroupLargerThanOneRangeComesBackComplete) {
+    constexpr int members = 25;
+    std::string ldif;
+    std::string memberLines;
+    for (int i = 0; i < members; ++i) {
+        const std::string cn = "Member " + std::to_string(i);
+        ldif += userLdif(cn, "m" + std::to_string(i), "Member", std::to_string(i), 544);
+        memberLines += "member: " + dn(cn) + "\n";
+    }
+    dc->add(ldif + "dn: " + dn("Big") + "\nobjectClass: group\nsAMAccountName: big" + suffix +
+            "\n" + memberLines);
+    config::SyncSourceConfig ad = source();
+    ad.memberRangeSize = 10;  // three ranges: 0-9, 10-19, 20-*
+    const sync::SyncReport report = store->run(ad);
+    ASSERT_EQ(report.run.status, SyncRunStatus::succeeded) << describe(report);
+    const auto big = store->group("Big");
+    ASSERT_TRUE(big);
+    EXPECT_EQ(big->members.size(), static_cast<std::size_t>(members));
+    for (int i = 0; i < members; ++i) {
+        const auto member = user("m" + std::to_string(i));
+        ASSERT_TRUE(member) << i;
+        EXPECT_TRUE(hasMember(*big, GroupMember::Kind::user, member->id)) << i;
+    }
+    // Groups within one range are read whole as well.
+    const auto platform = store->group("Platform");
+    ASSERT_TRUE(platform);
+    EXPECT_EQ(platform->members.size(), 1u);
+}
+
+// Users in a group nested in a role group get the role; taking the nested
+// group out takes the role away at the next (incremental) run.
+TEST_F(AdSyncTest, RolesFollowNestedGroupsAndTheirRemoval) {
+    config::SyncSourceConfig ad = source();
+    ad.roles = {{dn("Engineering"), "admin"}};
+    const sync::SyncReport first = store->run(ad);
+    ASSERT_EQ(first.run.status, SyncRunStatus::succeeded) << describe(first);
+    const std::vector<std::string> admin{"admin"};
+    EXPECT_EQ(user("alice")->roles, admin);
+    EXPECT_EQ(user("carol")->roles, admin) << "carol is in Engineering through Platform";
+    EXPECT_TRUE(user("bob")->roles.empty());
+
+    dc->modify("dn: " + dn("Engineering") +
+               "\nchangetype: modify\ndelete: member\nmember: " + dn("Platform") + "\n");
+    const sync::SyncReport second = store->run(ad);
+    ASSERT_EQ(second.run.status, SyncRunStatus::succeeded) << describe(second);
+    EXPECT_TRUE(user("carol")->roles.empty()) << describe(second);
+    EXPECT_EQ(user("alice")->roles, admin);
+}
+
 TEST_F(AdSyncTest, GroupScopeFollowsNestedMembership) {
     config::SyncSourceConfig scoped = source();
     scoped.groups.baseDns.clear();

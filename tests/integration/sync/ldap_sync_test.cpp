@@ -8,6 +8,8 @@
 #include <chrono>
 #include <thread>
 
+#include "muster/core/error.hpp"
+#include "muster/store/sql_store.hpp"
 #include "muster/test/postgres_server.hpp"
 #include "muster/test/slapd_server.hpp"
 #include "sync_fixture.hpp"
@@ -322,8 +324,11 @@ TEST_F(LdapSyncTest, ServerDownMidRunFailsClearlyAndCommitsOnlyWholeBatches) {
     corp.pageSize = 10;
     corp.batchSize = 5;
     sync::RunOptions options;
+    // Killed, not shut down: a slapd shutting down answers a search still in
+    // flight with "Server is unavailable (52)" -- or not, depending on where
+    // the page was when the signal came.
     options.afterBatch = [&](int batch) {
-        if (batch == 1) slapd->stop();
+        if (batch == 1) slapd->crash();
     };
     const sync::SyncReport failed = store->run(corp, options);
     EXPECT_EQ(failed.run.status, SyncRunStatus::failed) << describe(failed);
@@ -417,7 +422,8 @@ TEST_F(LdapSyncTest, MappingTransformsRolesAndCreateOnlyFields) {
     ASSERT_EQ(ann->identifiers.size(), 1u);
     EXPECT_EQ(ann->identifiers[0].value, "ann@corp.example");
     EXPECT_EQ(ann->roles, std::vector<std::string>{"admin"});
-    EXPECT_TRUE(store->user("CYD")->roles.empty());
+    // cyd is in staff through the nested group ops.
+    EXPECT_EQ(store->user("CYD")->roles, std::vector<std::string>{"admin"});
 
     // title is create-only: the directory's later value does not overwrite it.
     slapd->modify(
@@ -445,6 +451,35 @@ TEST_F(LdapSyncTest, ARefusedEntryIsReportedAndTheRestLands) {
     EXPECT_EQ(report.run.counts.errors, 1) << describe(report);
     ASSERT_EQ(report.errors.size(), 1u);
     EXPECT_FALSE(report.run.message.empty());
+}
+
+TEST_F(LdapSyncTest, RolesFollowNestedGroupsAndTheirRemoval) {
+    addStandardDirectory();
+    const std::string staff = "cn=staff," + slapd->groupsDn();
+    const std::string ops = "cn=ops," + slapd->groupsDn();
+    // A cycle (ops holds staff, which holds ops) must not loop.
+    slapd->modify("dn: " + ops + "\nchangetype: modify\nadd: member\nmember: " + staff + "\n");
+    config::SyncSourceConfig corp = source();
+    corp.roles = {{staff, "admin"}};
+    const sync::SyncReport first = store->run(corp);
+    ASSERT_EQ(first.run.status, SyncRunStatus::succeeded) << describe(first);
+    const std::vector<std::string> admin{"admin"};
+    EXPECT_EQ(store->user("ann")->roles, admin);
+    EXPECT_EQ(store->user("cyd")->roles, admin) << "cyd is in staff through ops";
+
+    // Only the group entry changes: cyd's own entry does not.
+    slapd->modify("dn: " + staff + "\nchangetype: modify\ndelete: member\nmember: " + ops + "\n");
+    const sync::SyncReport second = store->run(corp);
+    ASSERT_EQ(second.run.status, SyncRunStatus::succeeded) << describe(second);
+    EXPECT_TRUE(store->user("cyd")->roles.empty()) << describe(second);
+    EXPECT_EQ(store->user("ann")->roles, admin);
+    EXPECT_EQ(second.run.counts.updated, 1) << describe(second);
+
+    // Nothing changed since: the next run is a delta again, and writes nothing.
+    const sync::SyncReport third = store->run(corp);
+    ASSERT_EQ(third.run.status, SyncRunStatus::succeeded) << describe(third);
+    EXPECT_FALSE(third.run.full) << describe(third);
+    EXPECT_EQ(third.run.counts.updated + third.run.counts.created, 0) << describe(third);
 }
 
 class LdapSyncWithoutSyncprovTest : public LdapSyncTest {
@@ -499,6 +534,105 @@ TEST_F(LdapSyncTest, FullAndIncrementalSyncOnPostgresql) {
     EXPECT_EQ(report.run.counts.deactivated, 1);
     EXPECT_EQ(store->user("ann")->managerId, store->user("bob")->id);
     EXPECT_EQ(store->user("cyd")->status, UserStatus::deactivated);
+}
+
+// Several daemons on one PostgreSQL database: a source runs on one at a
+// time (an advisory lock held through the run), the lock is free again
+// after the run, and when its holder's connection dies (the daemon died) the
+// server frees it and the old holder writes no further batch.
+class LdapSyncLockTest : public LdapSyncTest {
+  protected:
+    void SetUp() override {
+        LdapSyncTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
+        std::string whyMissing;
+        postgres = sharedPostgres(&whyMissing);
+        if (postgres == nullptr) {
+            if (serversRequired()) FAIL() << "PostgreSQL is required: " << whyMissing;
+            GTEST_SKIP() << whyMissing;
+        }
+        static int databases = 0;  // tests of one binary share the server
+        database = "sync_lock" + std::to_string(++databases);
+        const std::string url = postgres->createDatabase(database);
+        store = std::make_unique<SyncStoreFixture>(url);
+        otherDaemon = store::openStore(store::StoreOptions{url, 2, 5000});
+        addPeople(12);
+    }
+
+    config::SyncSourceConfig corp() const {
+        config::SyncSourceConfig corp = source();
+        corp.batchSize = 5;
+        return corp;
+    }
+
+    sync::SyncReport runOnOtherDaemon(bool full = false) {
+        const config::SyncSourceConfig source = corp();  // the engine keeps a reference
+        sync::SyncEngine engine(*otherDaemon, source, store->tenantId());
+        sync::RunOptions options;
+        options.full = full;
+        return engine.run(options);
+    }
+
+    std::string database;
+    PostgresServer* postgres = nullptr;
+    std::unique_ptr<Store> otherDaemon;
+};
+
+TEST_F(LdapSyncLockTest, SecondDaemonIsRefusedWhileTheFirstRunsAndRunsAfterIt) {
+    sync::RunOptions options;
+    bool refused = false;
+    options.afterBatch = [&](int batch) {
+        if (batch != 1) return;
+        try {
+            runOnOtherDaemon();
+            ADD_FAILURE() << "the second daemon ran the source during the first one's run";
+        } catch (const Error& error) {
+            EXPECT_EQ(error.code(), ErrorCode::conflict);
+            EXPECT_NE(std::string(error.what()).find("running on another daemon"),
+                      std::string::npos)
+                << error.what();
+            refused = true;
+        }
+    };
+    const sync::SyncReport first = store->run(corp(), options);
+    ASSERT_EQ(first.run.status, SyncRunStatus::succeeded) << describe(first);
+    EXPECT_TRUE(refused);
+    EXPECT_EQ(store->userCount(), 12);
+
+    // Released at the end of the run: the other daemon runs now.
+    const sync::SyncReport second = runOnOtherDaemon(true);
+    ASSERT_EQ(second.run.status, SyncRunStatus::succeeded) << describe(second);
+    EXPECT_EQ(second.run.counts.unchanged, 12) << describe(second);
+}
+
+TEST_F(LdapSyncLockTest, LockIsFreedWhenItsHoldersConnectionDies) {
+    sync::RunOptions options;
+    std::optional<sync::SyncReport> takenOver;
+    options.afterBatch = [&](int batch) {
+        if (batch != 1) return;
+        // As if the first daemon's host vanished: its lock connection drops.
+        postgres->runSql(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND "
+            "database = (SELECT oid FROM pg_database WHERE datname = '" +
+            database + "')");
+        // The server frees the lock as soon as the backend is gone.
+        for (int attempt = 0; attempt < 100 && !takenOver; ++attempt) {
+            try {
+                takenOver = runOnOtherDaemon();
+            } catch (const Error& error) {
+                ASSERT_EQ(error.code(), ErrorCode::conflict) << error.what();
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        }
+    };
+    const sync::SyncReport first = store->run(corp(), options);
+    ASSERT_TRUE(takenOver) << "the lock stayed taken after its connection died";
+    ASSERT_EQ(takenOver->run.status, SyncRunStatus::succeeded) << describe(*takenOver);
+    EXPECT_EQ(store->userCount(), 12);
+    // The first daemon noticed at its next batch and stopped writing.
+    EXPECT_EQ(first.run.status, SyncRunStatus::failed) << describe(first);
+    EXPECT_NE(first.run.message.find("lost its run lock"), std::string::npos) << first.run.message;
+    EXPECT_EQ(first.batches, 1) << describe(first);
 }
 
 }  // namespace

@@ -193,6 +193,16 @@ void SlapdServer::stop() {
     fs::remove(dir_ + "/slapd.pid");
 }
 
+void SlapdServer::crash() {
+    if (pid_ <= 0) return;
+    ::kill(static_cast<pid_t>(pid_), SIGKILL);
+    for (int i = 0; i < 200 && processAlive(pid_); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid_ = 0;
+    fs::remove(dir_ + "/slapd.pid");
+}
+
 void SlapdServer::start() {
     if (pid_ > 0) return;
     launch();

@@ -38,6 +38,7 @@ sync:
         member_of: "CN=Muster,DC=corp,DC=example"
       groups:
         base_dn: "OU=Groups,DC=corp,DC=example"
+      member_range_size: 500
       user_fields:
         userName: { template: "{userPrincipalName}", transforms: [lower, trim] }
         displayName: "{givenName} {sn}"
@@ -63,6 +64,7 @@ sync:
     EXPECT_EQ(source.users.scope, "one");
     EXPECT_EQ(source.users.memberOf, "CN=Muster,DC=corp,DC=example");
     EXPECT_EQ(source.groups.baseDns, std::vector<std::string>{"OU=Groups,DC=corp,DC=example"});
+    EXPECT_EQ(source.memberRangeSize, 500);
     ASSERT_EQ(source.userFields.size(), 6u);
     EXPECT_EQ(source.userFields[0].field, "userName");
     EXPECT_EQ(source.userFields[0].transforms.size(), 2u);
@@ -86,6 +88,7 @@ TEST_F(SyncConfigTest, DefaultsAreSafe) {
     EXPECT_EQ(source.maxDeletionPercent, 10);
     EXPECT_TRUE(source.tlsVerify);
     EXPECT_EQ(source.intervalSeconds, 0);
+    EXPECT_EQ(source.memberRangeSize, 0);  // the server's own ranges
 }
 
 TEST_F(SyncConfigTest, ErrorsNameTheLineAndKey) {

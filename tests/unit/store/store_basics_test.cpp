@@ -39,6 +39,22 @@ TEST_P(StoreBasicsTest, DaemonsMigratingTogetherApplyEachMigrationOnce) {
     EXPECT_EQ(appliedByFirst + appliedBySecond, first->schemaVersion());
 }
 
+// Two daemons (two stores) on one database: one holder of a name at a time.
+TEST_P(StoreBasicsTest, ExclusiveLockHasOneHolderAcrossStoresUntilReleased) {
+    auto first = openStore(1);
+    auto second = openStore(1);
+    auto held = first->tryExclusiveLock("sync:1:corp");
+    ASSERT_TRUE(held);
+    EXPECT_TRUE(held->held());
+    EXPECT_FALSE(second->tryExclusiveLock("sync:1:corp"));
+    EXPECT_FALSE(first->tryExclusiveLock("sync:1:corp"));
+    EXPECT_TRUE(second->tryExclusiveLock("sync:2:corp"));  // another tenant's source
+    held.reset();
+    auto taken = second->tryExclusiveLock("sync:1:corp");
+    ASSERT_TRUE(taken);
+    EXPECT_TRUE(taken->held());
+}
+
 TEST_P(StoreBasicsTest, ReportsBackendAndPing) {
     migrated();
     EXPECT_EQ(store_->backendName(), GetParam() == BackendKind::sqlite ? "sqlite3" : "postgresql");

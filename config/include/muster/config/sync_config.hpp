@@ -80,6 +80,10 @@ struct SyncSourceConfig {
     EntryScope groups;  // no base DN: groups are not synced
     std::string groupNameTemplate = "{cn}";
     std::string memberAttribute = "member";
+    // Active Directory: ask for member values in ranges of this many
+    // ("member;range=0-<n-1>"); 0 takes the server's own range (MaxValRange,
+    // 1500). Either way every range is read. Mostly for tests.
+    int memberRangeSize = 0;
     std::vector<FieldMapping> userFields;  // empty: the type's default mapping
     std::vector<RoleFromGroup> roles;
 };

@@ -91,8 +91,6 @@ struct DirectoryBatch {
     bool linkExistingByUserName = false;
     std::string identityProvider;                // set on users this source creates
     std::optional<SyncSourceState> sourceState;  // saved in the same transaction
-    std::string leaseOwner;                      // when set, the lease is renewed too
-    Timestamp leaseUntil = 0;
 };
 
 struct DirectoryEntryError {

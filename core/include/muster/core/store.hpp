@@ -151,9 +151,24 @@ struct StorePoolStats {
     std::size_t inUse = 0;
 };
 
+// A lock that one holder at a time has, across every daemon sharing the
+// store, until the object is destroyed.
+class ExclusiveLock {
+public:
+    virtual ~ExclusiveLock() = default;
+    // False once the lock is known to be lost (its PostgreSQL connection
+    // dropped): another daemon may hold it by now.
+    virtual bool held() = 0;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
+    // Takes the lock named `name` unless someone holds it (nullptr then).
+    // PostgreSQL: a session advisory lock on a connection of its own, so the
+    // server frees it when the holder's process dies. SQLite (one daemon per
+    // database file): a lock within this process.
+    virtual std::unique_ptr<ExclusiveLock> tryExclusiveLock(const std::string& name) = 0;
     // A transaction that will write (SQLite takes the write lock up front so
     // two writers never deadlock on a lock upgrade).
     virtual std::unique_ptr<Transaction> beginWrite() = 0;

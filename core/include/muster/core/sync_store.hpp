@@ -73,12 +73,6 @@ class SyncStateRepository {
     virtual void saveSource(Id tenantId, const std::string& source,
                             const SyncSourceState& state) = 0;
 
-    // One runner per source across daemons sharing a store: takes (or
-    // renews) the lease when it is free, expired or already `owner`'s.
-    virtual bool acquireLease(Id tenantId, const std::string& source, const std::string& owner,
-                              Timestamp now, Timestamp until) = 0;
-    virtual void releaseLease(Id tenantId, const std::string& source, const std::string& owner) = 0;
-
     virtual std::vector<SyncObject> listObjects(Id tenantId, const std::string& source,
                                                 SyncObjectKind kind) = 0;
     virtual std::optional<SyncObject> findObject(Id tenantId, const std::string& source,

@@ -42,6 +42,11 @@ class DirectoryReader {
     // Reads everything when `full` (or when the cookie cannot be used);
     // else what changed since `cookie`. Throws ldap::LdapError.
     virtual ReadOutcome read(const std::string& cookie, bool full, const ReadEvents& events) = 0;
+    // Who gets which role of the source's `roles:` groups, through direct
+    // or nested membership, read in full (a change of nesting touches no
+    // user entry, so no delta would show it). Empty without `roles:`.
+    // Throws ldap::LdapError.
+    virtual RoleMembers readRoleMembers() = 0;
     // Values the mapping may use besides attributes ({_netbios_domain}).
     virtual const ExtraValues& extraValues() const = 0;
 };

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "muster/config/sync_config.hpp"
@@ -15,6 +16,10 @@
 #include "muster/sync/template.hpp"
 
 namespace muster::sync {
+
+// Normalised user DN -> the roles the source's `roles:` groups give that
+// user, through direct or nested membership; each list sorted.
+using RoleMembers = std::unordered_map<std::string, std::vector<std::string>>;
 
 struct MappedUser {
     User user;
@@ -39,8 +44,10 @@ class EntryMapping {
     explicit EntryMapping(const config::SyncSourceConfig& source);
 
     // Throws Error(invalid_input) naming the field when a required value
-    // (userName) comes out empty.
-    MappedUser mapUser(const ldap::Entry& entry, const ExtraValues& extra) const;
+    // (userName) comes out empty. Roles (when the source maps them) come
+    // from `roleMembers`.
+    MappedUser mapUser(const ldap::Entry& entry, const ExtraValues& extra,
+                       const RoleMembers& roleMembers = {}) const;
     MappedGroup mapGroup(const ldap::Entry& entry, const ExtraValues& extra) const;
     // The stable id of an entry ("" when it has none).
     std::string anchorOf(const ldap::Entry& entry) const;
@@ -59,7 +66,6 @@ class EntryMapping {
     ValueTemplate groupName_;
     std::set<UserField> owned_;
     std::set<UserField> createOnly_;
-    std::vector<std::pair<std::string, std::string>> roles_;  // normalised group DN, role
     std::string mappingDigest_;  // changes when the mapping config changes
 };
 

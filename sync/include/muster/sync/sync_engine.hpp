@@ -33,7 +33,6 @@ struct RunOptions {
     std::function<void(const SyncProgress&)> progress;
     // Called after each committed batch (tests use it to stop the server mid-run).
     std::function<void(int batchNumber)> afterBatch;
-    std::string leaseOwner;  // who holds the source's lease; a default is made up
 };
 
 struct FieldDiff {
@@ -69,7 +68,7 @@ class SyncEngine {
 
     // Never throws for a failed run: the report says failed (or stopped,
     // for the deletion threshold) and why. Throws Error(conflict) when the
-    // source is already running elsewhere.
+    // source is running elsewhere (its store lock is held).
     SyncReport run(const RunOptions& options);
 
   private:

@@ -2,7 +2,7 @@
 
 // The daemon's side of directory sync (SPEC D-6): runs sources on their
 // interval and on demand, one run per source at a time (and, through the
-// store lease, one daemon at a time), keeps live progress and the last
+// store's lock, one daemon at a time), keeps live progress and the last
 // report, and renders Prometheus metrics per source.
 
 #include <atomic>

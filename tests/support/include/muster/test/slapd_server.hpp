@@ -58,6 +58,10 @@ class SlapdServer {
     // Stops the server (SIGTERM, then SIGKILL) and starts it again on the
     // same ports with the same data.
     void stop();
+    // Kills the server at once (SIGKILL), as a crash or a lost host would:
+    // unlike stop(), which lets slapd answer what is in flight with
+    // "unavailable (52)" while it shuts down, nothing more is answered.
+    void crash();
     void start();
     bool running() const { return pid_ > 0; }
 
