@@ -10,8 +10,10 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
+#include <pthread.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -39,7 +41,7 @@ constexpr int exitUnavailable = 69;  // EX_UNAVAILABLE
 constexpr std::chrono::seconds drainTimeout{30};
 
 class MusterDaemon : public Poco::Util::ServerApplication {
-protected:
+  protected:
     void defineOptions(OptionSet& options) override {
         ServerApplication::defineOptions(options);
         options.addOption(Option("config", "c", "read the configuration from FILE")
@@ -47,8 +49,9 @@ protected:
                               .binding("muster.config"));
         options.addOption(Option("migrate-only", "", "apply schema migrations, then exit")
                               .binding("muster.migrate-only"));
-        options.addOption(Option("help", "h", "show this help").callback(
-            Poco::Util::OptionCallback<MusterDaemon>(this, &MusterDaemon::showHelp)));
+        options.addOption(
+            Option("help", "h", "show this help")
+                .callback(Poco::Util::OptionCallback<MusterDaemon>(this, &MusterDaemon::showHelp)));
     }
 
     void showHelp(const std::string&, const std::string&) {
@@ -65,8 +68,8 @@ protected:
         if (helpRequested_) return EXIT_OK;
         config::Config configuration;
         try {
-            configuration = config::loadConfigFile(
-                config().getString("muster.config", "config/muster.yaml"));
+            configuration =
+                config::loadConfigFile(config().getString("muster.config", "config/muster.yaml"));
         } catch (const Error& error) {
             std::cerr << "musterd: " << error.what() << std::endl;
             return exitConfigError;
@@ -82,18 +85,19 @@ protected:
         }
     }
 
-private:
+  private:
     int serve(const config::Config& configuration) {
-        std::unique_ptr<Store> store = store::openStore(store::StoreOptions{
-            configuration.store.url, configuration.store.poolSize,
-            configuration.store.busyTimeoutMs});
+        std::unique_ptr<Store> store = store::openStore(
+            store::StoreOptions{configuration.store.url, configuration.store.poolSize,
+                                configuration.store.busyTimeoutMs});
         const int applied = store->migrate();
         if (config().hasProperty("muster.migrate-only")) {
-            std::cout << "musterd: schema at version " << store->schemaVersion() << " ("
-                      << applied << " migrations applied)" << std::endl;
+            std::cout << "musterd: schema at version " << store->schemaVersion() << " (" << applied
+                      << " migrations applied)" << std::endl;
             return EXIT_OK;
         }
 
+        holdTerminationSignals();
         // Roles added to the YAML catalogue reach tenants created before.
         RoleService(*store).addMissingRoles(daemon::roleCatalogueOf(configuration));
         daemon::ServerContext context(configuration, *store);
@@ -111,6 +115,20 @@ private:
         drain(servers);
         if (context.sync) context.sync->stop();
         return EXIT_OK;
+    }
+
+    // SIGTERM, SIGINT and SIGQUIT stay pending until waitForTerminationRequest
+    // takes them. Blocked before any thread starts (threads inherit the mask):
+    // otherwise one that arrives before the main thread waits for it (just
+    // after "listening on") takes its default action and kills the process
+    // instead of draining it.
+    static void holdTerminationSignals() {
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGQUIT);
+        sigaddset(&signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     }
 
     static void printBootstrapToken(daemon::ServerContext& context) {
@@ -153,16 +171,15 @@ private:
         tlsParams.cipherList = "HIGH:!aNULL:!MD5:!RC4";
         Poco::Net::Context::Ptr tlsContext =
             new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, tlsParams);
-        tlsContext->disableProtocols(Poco::Net::Context::PROTO_SSLV2 |
-                                     Poco::Net::Context::PROTO_SSLV3 |
-                                     Poco::Net::Context::PROTO_TLSV1 |
-                                     Poco::Net::Context::PROTO_TLSV1_1);
+        tlsContext->disableProtocols(
+            Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+            Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
         Poco::Net::SecureServerSocket socket(
             Poco::Net::SocketAddress(tls.address, static_cast<Poco::UInt16>(tls.port)), 64,
             tlsContext);
-        auto server = std::make_unique<Poco::Net::HTTPServer>(
-            new daemon::DispatcherFactory(context), threads, socket,
-            serverParams(context.config.listen));
+        auto server =
+            std::make_unique<Poco::Net::HTTPServer>(new daemon::DispatcherFactory(context), threads,
+                                                    socket, serverParams(context.config.listen));
         server->start();
         std::cout << "musterd: listening on https://" << socket.address().toString() << std::endl;
         return server;
