@@ -47,17 +47,29 @@ AuditEvent SqlAuditRepository::record(const AuditEvent& event) {
         Id targetId = event.targetId.value_or(0);
         soci::indicator targetInd = event.targetId ? soci::i_ok : soci::i_null;
         JsonColumn before = toJson(event.before), after = toJson(event.after);
-        sql_ << "INSERT INTO audit_events (tenant_id, occurred_at, actor, source, source_address, "
-                "user_agent, action, target_type, target_id, target_display, before_json, "
-                "after_json) VALUES (:tenant_id, :occurred_at, :actor, :source, :source_address, "
-                ":user_agent, :action, :target_type, :target_id, :target_display, :before_json, "
-                ":after_json) RETURNING id",
-            soci::use(stored.tenantId), soci::use(stored.occurredAt), soci::use(stored.actor.id),
-            soci::use(stored.actor.source), soci::use(stored.actor.sourceAddress),
-            soci::use(stored.actor.userAgent), soci::use(stored.action),
-            soci::use(stored.targetType), soci::use(targetId, targetInd),
-            soci::use(stored.targetDisplay), soci::use(before.text, before.ind),
-            soci::use(after.text, after.ind), soci::into(stored.id);
+        // Every write records one: prepared once per connection.
+        SqlStatement st(sql_,
+                        "INSERT INTO audit_events (tenant_id, occurred_at, actor, source, "
+                        "source_address, user_agent, action, target_type, target_id, "
+                        "target_display, before_json, after_json) VALUES (:tenant_id, "
+                        ":occurred_at, :actor, :source, :source_address, :user_agent, :action, "
+                        ":target_type, :target_id, :target_display, :before_json, :after_json) "
+                        "RETURNING id",
+                        Reuse::prepared);
+        st.into(stored.id);
+        st.use(stored.tenantId);
+        st.use(stored.occurredAt);
+        st.use(stored.actor.id);
+        st.use(stored.actor.source);
+        st.use(stored.actor.sourceAddress);
+        st.use(stored.actor.userAgent);
+        st.use(stored.action);
+        st.use(stored.targetType);
+        st.use(targetId, targetInd);
+        st.use(stored.targetDisplay);
+        st.use(before.text, before.ind);
+        st.use(after.text, after.ind);
+        st.execute();
         return stored;
     });
 }

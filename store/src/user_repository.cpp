@@ -327,10 +327,16 @@ std::optional<Id> userHolding(soci::session& sql, const char* column, const User
                               const std::string& norm) {
     Id holder = 0;
     Id tenantId = user.tenantId, self = user.id;
-    sql << "SELECT id FROM users WHERE tenant_id = :tenant_id AND " + std::string(column) +
-               " = :value AND id <> :self",
-        soci::use(tenantId), soci::use(norm), soci::use(self), soci::into(holder);
-    if (!sql.got_data()) return std::nullopt;
+    std::string value = norm;
+    SqlStatement st(sql,
+                    "SELECT id FROM users WHERE tenant_id = :tenant_id AND " + std::string(column) +
+                        " = :value AND id <> :self",
+                    Reuse::prepared);
+    st.into(holder);
+    st.use(tenantId);
+    st.use(value);
+    st.use(self);
+    if (!st.execute()) return std::nullopt;
     return holder;
 }
 
@@ -339,12 +345,18 @@ std::optional<Id> identifierHolder(soci::session& sql, const User& user, const I
     Id tenantId = user.tenantId, self = user.id;
     std::string kind(toString(id.kind));
     std::string valueNorm = normalized(id.value), domainNorm = normalized(id.logonDomain);
-    sql << "SELECT user_id FROM identifiers WHERE tenant_id = :tenant_id AND kind = :kind "
-           "AND value_norm = :value_norm AND logon_domain_norm = :domain_norm "
-           "AND user_id <> :self",
-        soci::use(tenantId), soci::use(kind), soci::use(valueNorm), soci::use(domainNorm),
-        soci::use(self), soci::into(holder);
-    if (!sql.got_data()) return std::nullopt;
+    SqlStatement st(sql,
+                    "SELECT user_id FROM identifiers WHERE tenant_id = :tenant_id AND kind = :kind "
+                    "AND value_norm = :value_norm AND logon_domain_norm = :domain_norm "
+                    "AND user_id <> :self",
+                    Reuse::prepared);
+    st.into(holder);
+    st.use(tenantId);
+    st.use(kind);
+    st.use(valueNorm);
+    st.use(domainNorm);
+    st.use(self);
+    if (!st.execute()) return std::nullopt;
     return holder;
 }
 
@@ -413,9 +425,13 @@ std::vector<Id> resolveRoleIds(soci::session& sql, const User& user) {
         Id roleId = 0;
         Id tenantId = user.tenantId;
         std::string norm = normalized(name);
-        sql << "SELECT id FROM roles WHERE tenant_id = :tenant_id AND name_norm = :name",
-            soci::use(tenantId), soci::use(norm), soci::into(roleId);
-        if (!sql.got_data()) {
+        SqlStatement st(sql,
+                        "SELECT id FROM roles WHERE tenant_id = :tenant_id AND name_norm = :name",
+                        Reuse::prepared);
+        st.into(roleId);
+        st.use(tenantId);
+        st.use(norm);
+        if (!st.execute()) {
             throw Error(ErrorCode::invalid_input, "unknown role '" + name + "'", "roles");
         }
         // A role listed twice is held once.
@@ -467,36 +483,62 @@ void insertIdentifier(soci::session& sql, const User& user, const Identifier& id
     std::string kind(toString(id.kind));
     std::string valueNorm = normalized(id.value), domainNorm = normalized(id.logonDomain);
     int anyDomain = id.anyDomain ? 1 : 0, primary = id.primary ? 1 : 0;
+    std::string value = id.value, logonDomain = id.logonDomain, type = id.type;
+    SqlStatement st(sql,
+                    "INSERT INTO identifiers (tenant_id, user_id, kind, value, value_norm, "
+                    "logon_domain, logon_domain_norm, any_domain, type, is_primary, position) "
+                    "VALUES (:tenant_id, :user_id, :kind, :value, :value_norm, :logon_domain, "
+                    ":logon_domain_norm, :any_domain, :type, :is_primary, :position)",
+                    Reuse::prepared);
+    st.use(tenantId);
+    st.use(userId);
+    st.use(kind);
+    st.use(value);
+    st.use(valueNorm);
+    st.use(logonDomain);
+    st.use(domainNorm);
+    st.use(anyDomain);
+    st.use(type);
+    st.use(primary);
+    st.use(position);
     try {
-        sql << "INSERT INTO identifiers (tenant_id, user_id, kind, value, value_norm, "
-               "logon_domain, logon_domain_norm, any_domain, type, is_primary, position) "
-               "VALUES (:tenant_id, :user_id, :kind, :value, :value_norm, :logon_domain, "
-               ":logon_domain_norm, :any_domain, :type, :is_primary, :position)",
-            soci::use(tenantId), soci::use(userId), soci::use(kind), soci::use(id.value),
-            soci::use(valueNorm), soci::use(id.logonDomain), soci::use(domainNorm),
-            soci::use(anyDomain), soci::use(id.type), soci::use(primary), soci::use(position);
+        st.execute();
     } catch (const soci::soci_error& error) {
         if (violatedUniqueIndex(error) != "ux_identifiers_value") throw;
         throwTaken(describeIdentifier(id), identifierAttribute(id.kind), std::nullopt);
     }
 }
 
-void replaceIdentifiers(soci::session& sql, const User& user) {
+// Deletes the user's rows of a child table (identifiers, user_roles).
+void deleteRowsOfUser(soci::session& sql, const char* table, const User& user) {
     Id tenantId = user.tenantId, userId = user.id;
-    sql << "DELETE FROM identifiers WHERE tenant_id = :tenant_id AND user_id = :user_id",
-        soci::use(tenantId), soci::use(userId);
+    SqlStatement st(sql,
+                    "DELETE FROM " + std::string(table) +
+                        " WHERE tenant_id = :tenant_id AND user_id = :user_id",
+                    Reuse::prepared);
+    st.use(tenantId);
+    st.use(userId);
+    st.execute();
+}
+
+void replaceIdentifiers(soci::session& sql, const User& user) {
+    deleteRowsOfUser(sql, "identifiers", user);
     int position = 0;
     for (const Identifier& id : user.identifiers) insertIdentifier(sql, user, id, position++);
 }
 
 void replaceRoles(soci::session& sql, const User& user, const std::vector<Id>& roleIds) {
+    deleteRowsOfUser(sql, "user_roles", user);
     Id tenantId = user.tenantId, userId = user.id;
-    sql << "DELETE FROM user_roles WHERE tenant_id = :tenant_id AND user_id = :user_id",
-        soci::use(tenantId), soci::use(userId);
     for (Id roleId : roleIds) {
-        sql << "INSERT INTO user_roles (tenant_id, user_id, role_id) "
-               "VALUES (:tenant_id, :user_id, :role_id)",
-            soci::use(tenantId), soci::use(userId), soci::use(roleId);
+        SqlStatement st(sql,
+                        "INSERT INTO user_roles (tenant_id, user_id, role_id) "
+                        "VALUES (:tenant_id, :user_id, :role_id)",
+                        Reuse::prepared);
+        st.use(tenantId);
+        st.use(userId);
+        st.use(roleId);
+        st.execute();
     }
 }
 
@@ -507,10 +549,14 @@ struct StoredVersion {
 
 StoredVersion storedVersionOf(soci::session& sql, Id tenantId, Id id) {
     StoredVersion stored;
-    sql << "SELECT version, created_at FROM users WHERE tenant_id = :tenant_id AND id = :id",
-        soci::use(tenantId), soci::use(id), soci::into(stored.version),
-        soci::into(stored.createdAt);
-    if (!sql.got_data()) {
+    SqlStatement st(
+        sql, "SELECT version, created_at FROM users WHERE tenant_id = :tenant_id AND id = :id",
+        Reuse::prepared);
+    st.into(stored.version);
+    st.into(stored.createdAt);
+    st.use(tenantId);
+    st.use(id);
+    if (!st.execute()) {
         throw Error(ErrorCode::not_found, "user " + std::to_string(id) + " not found", "id");
     }
     return stored;
@@ -624,8 +670,14 @@ Page<User> SqlUserRepository::query(Id tenantId, const query::ListQuery& query) 
 Id allocateResourceId(soci::session& sql, Id tenantId, const char* kind) {
     Id id = 0;
     std::string kindText = kind;
-    sql << "INSERT INTO resource_ids (tenant_id, kind) VALUES (:tenant_id, :kind) RETURNING id",
-        soci::use(tenantId), soci::use(kindText), soci::into(id);
+    SqlStatement st(sql,
+                    "INSERT INTO resource_ids (tenant_id, kind) VALUES (:tenant_id, :kind) "
+                    "RETURNING id",
+                    Reuse::prepared);
+    st.into(id);
+    st.use(tenantId);
+    st.use(kindText);
+    st.execute();
     return id;
 }
 
