@@ -2,6 +2,8 @@
 
 #include <lber.h>
 
+#include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include "ldap_internal.hpp"
@@ -28,26 +30,63 @@ int lastResultCode(LDAP* ld) {
     return code;
 }
 
-Entry entryFromMessage(LDAP* ld, LDAPMessage* message) {
-    Entry entry;
-    if (char* dn = ldap_get_dn(ld, message)) {
-        entry.dn = dn;
-        ldap_memfree(dn);
-    }
+const Entry& EntryDecoder::decode(LDAP* ld, LDAPMessage* message) {
     BerElement* ber = nullptr;
-    for (char* name = ldap_first_attribute(ld, message, &ber); name != nullptr;
-         name = ldap_next_attribute(ld, message, ber)) {
-        std::vector<std::string>& values = entry.attributes[lowerName(name)];
-        if (berval** raw = ldap_get_values_len(ld, message, name)) {
-            for (berval** value = raw; *value != nullptr; ++value) {
-                values.emplace_back((*value)->bv_val, (*value)->bv_len);
-            }
-            ldap_value_free_len(raw);
-        }
-        ldap_memfree(name);
+    berval dn{0, nullptr};
+    if (ldap_get_dn_ber(ld, message, &ber, &dn) != LDAP_SUCCESS) {
+        throw makeLdapError("cannot decode a search entry", LDAP_DECODING_ERROR, {});
     }
-    if (ber != nullptr) ber_free(ber, 0);
-    return entry;
+    std::unique_ptr<BerElement, void (*)(BerElement*)> ownedBer(
+        ber, [](BerElement* element) { ber_free(element, 0); });
+    entry_.dn.assign(dn.bv_val == nullptr ? "" : dn.bv_val, dn.bv_len);
+    seen_.clear();
+    for (;;) {
+        berval name{0, nullptr};
+        BerVarray values = nullptr;  // points into the message; only the array is ours
+        if (ldap_get_attribute_ber(ld, message, ber, &name, &values) != LDAP_SUCCESS) {
+            if (values != nullptr) ber_memfree(values);
+            throw makeLdapError("cannot decode the attributes of " + entry_.dn, LDAP_DECODING_ERROR,
+                                {});
+        }
+        std::unique_ptr<berval, void (*)(berval*)> ownedValues(values, [](berval* array) {
+            if (array != nullptr) ber_memfree(array);
+        });
+        if (name.bv_val == nullptr) break;  // no more attributes
+        bool again = false;
+        std::vector<std::string>& slot = slotFor(name, again);
+        std::size_t count = 0;
+        while (values != nullptr && values[count].bv_val != nullptr) ++count;
+        // A name sent twice (not expected) keeps the values of both.
+        const std::size_t first = again ? slot.size() : 0;
+        slot.resize(first + count);
+        for (std::size_t i = 0; i < count; ++i) {
+            slot[first + i].assign(values[i].bv_val, values[i].bv_len);
+        }
+    }
+    if (seen_.size() != entry_.attributes.size()) dropAttributesNotSeen();
+    return entry_;
+}
+
+// The values of `name` (lower-cased) in entry_, as the previous entry left
+// them; `again` when this entry already had the name.
+std::vector<std::string>& EntryDecoder::slotFor(const berval& name, bool& again) {
+    name_.assign(name.bv_val, name.bv_len);
+    for (char& c : name_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto found = entry_.attributes.find(name_);
+    if (found == entry_.attributes.end()) {
+        found = entry_.attributes.emplace(name_, std::vector<std::string>()).first;
+    }
+    again = std::find(seen_.begin(), seen_.end(), &found->first) != seen_.end();
+    if (!again) seen_.push_back(&found->first);
+    return found->second;
+}
+
+// Attributes the previous entry had and this one has not.
+void EntryDecoder::dropAttributesNotSeen() {
+    for (auto it = entry_.attributes.begin(); it != entry_.attributes.end();) {
+        const bool seen = std::find(seen_.begin(), seen_.end(), &it->first) != seen_.end();
+        it = seen ? std::next(it) : entry_.attributes.erase(it);
+    }
 }
 
 timeval toTimeval(std::chrono::milliseconds duration) {
@@ -284,6 +323,7 @@ std::size_t Connection::search(const SearchRequest& request, const EntryVisitor&
     const std::string context = searchContext(*this, request);
     std::size_t visited = 0;
     std::string pageCookie;
+    EntryDecoder decoder;
     do {
         const int messageId = startSearch(ld_, request, pageCookie, context);
         pageCookie.clear();
@@ -291,7 +331,7 @@ std::size_t Connection::search(const SearchRequest& request, const EntryVisitor&
             auto [type, message] = nextMessage(ld_, messageId, options_.operationTimeout, context);
             if (type == LDAP_RES_SEARCH_ENTRY) {
                 ++visited;
-                if (!visit(entryFromMessage(ld_, message.get()))) {
+                if (!visit(decoder.decode(ld_, message.get()))) {
                     ldap_abandon_ext(ld_, messageId, nullptr, nullptr);
                     return visited;
                 }

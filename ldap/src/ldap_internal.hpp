@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "muster/ldap/connection.hpp"
 #include "muster/ldap/entry.hpp"
@@ -50,7 +51,25 @@ std::string diagnosticOf(LDAP* ld);
 // The session's last result code (LDAP_OPT_RESULT_CODE).
 int lastResultCode(LDAP* ld);
 
-Entry entryFromMessage(LDAP* ld, LDAPMessage* message);
+// Decodes search result entries into one Entry that is reused from message
+// to message: its attribute slots, value vectors and strings keep their
+// capacity, so a stream of similar entries (a directory sync reads
+// hundreds of thousands) costs no allocation per attribute or value. The
+// DN and values are read straight from the message, in one pass.
+class EntryDecoder {
+  public:
+    // Valid until the next decode(); copy it to keep it. Throws LdapError
+    // when the message is not a well-formed entry.
+    const Entry& decode(LDAP* ld, LDAPMessage* message);
+
+  private:
+    std::vector<std::string>& slotFor(const berval& name, bool& again);
+    void dropAttributesNotSeen();
+
+    Entry entry_;
+    std::string name_;                      // the lower-cased name being decoded
+    std::vector<const std::string*> seen_;  // this entry's names (keys of entry_.attributes)
+};
 
 timeval toTimeval(std::chrono::milliseconds duration);
 

@@ -75,7 +75,7 @@ class SyncReader {
             fail("cannot decode a sync state control");
         }
         readOptionalCookie(ber.get(), result_.cookie);
-        const std::string id = formatUuid(toString(uuid));
+        const std::string id = formatUuid(std::string_view(uuid.bv_val, uuid.bv_len));
         ++result_.entries;
         switch (kind) {
             case LDAP_SYNC_PRESENT:
@@ -83,7 +83,7 @@ class SyncReader {
                 break;
             case LDAP_SYNC_ADD:
             case LDAP_SYNC_MODIFY:
-                if (events_.changed) events_.changed(id, entryFromMessage(ld_, message));
+                if (events_.changed) events_.changed(id, decoder_.decode(ld_, message));
                 break;
             case LDAP_SYNC_DELETE:
                 if (events_.deleted) events_.deleted(id);
@@ -180,6 +180,7 @@ class SyncReader {
     std::string context_;
     SyncResult result_;
     bool deletePhaseSeen_ = false;
+    EntryDecoder decoder_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "muster/core/error.hpp"
 #include "muster/ldap/filter.hpp"
@@ -93,17 +94,48 @@ void setTextField(User& user, UserField field, const std::string& value) {
     }
 }
 
+// Everything in a field's config that changes what it maps to.
+std::string describeField(const FieldMapping& mapping) {
+    std::string text = mapping.field + "=" + mapping.templateText + ";" + mapping.defaultValue +
+                       ";" + (mapping.createOnly ? "create_only" : "") + ";";
+    for (const config::ValueTransform& step : mapping.transforms) {
+        text += std::to_string(static_cast<int>(step.kind)) + ":" + step.pattern + ":" +
+                step.replacement + ":" + step.separator + ":" + std::to_string(step.index) + ",";
+    }
+    return text + "|";
+}
+
 }  // namespace
 
-std::string digest(const std::string& text) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    for (unsigned char c : text) {
-        hash ^= c;
-        hash *= 0x100000001b3ULL;
+void Fnv1a::add(std::string_view bytes) {
+    for (unsigned char c : bytes) {
+        hash_ ^= c;
+        hash_ *= 0x100000001b3ULL;
     }
+}
+
+void Fnv1a::addPiece(std::string_view bytes) {
+    addCount(bytes.size());
+    add(bytes);
+}
+
+void Fnv1a::addCount(std::size_t count) {
+    const std::uint64_t value = count;
+    char raw[sizeof value];
+    std::memcpy(raw, &value, sizeof value);
+    add(std::string_view(raw, sizeof raw));
+}
+
+std::string Fnv1a::hex() const {
     char out[17];
-    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash_));
     return out;
+}
+
+std::string digest(const std::string& text) {
+    Fnv1a hash;
+    hash.add(text);
+    return hash.hex();
 }
 
 std::vector<FieldMapping> defaultUserFields(DirectoryType type) {
@@ -139,7 +171,9 @@ EntryMapping::EntryMapping(const config::SyncSourceConfig& source)
     : source_(source), groupName_(source.groupNameTemplate) {
     const std::vector<FieldMapping> configured =
         source.userFields.empty() ? defaultUserFields(source.type) : source.userFields;
-    std::string description;
+    // Which scheme the fingerprints follow: raw values since v2.
+    std::string description =
+        "fingerprint v2;type " + std::to_string(static_cast<int>(source.type)) + "|";
     for (const FieldMapping& mapping : configured) {
         fields_.emplace_back(mapping);
         std::optional<UserField> target = parseUserField(mapping.field);
@@ -150,8 +184,7 @@ EntryMapping::EntryMapping(const config::SyncSourceConfig& source)
         targets_.push_back(*target);
         owned_.insert(*target);
         if (mapping.createOnly) createOnly_.insert(*target);
-        description += mapping.field + "=" + mapping.templateText + ";" + mapping.defaultValue +
-                       ";" + std::to_string(mapping.transforms.size()) + "|";
+        description += describeField(mapping);
     }
     // The directory owns the status: a disabled or missing entry deactivates
     // the user, and a returning one brings it back.
@@ -163,6 +196,9 @@ EntryMapping::EntryMapping(const config::SyncSourceConfig& source)
         }
     }
     mappingDigest_ = digest(description + source.groupNameTemplate + source.memberAttribute);
+    for (const std::string& name : userAttributes()) {
+        fingerprintAttributes_.push_back(ldap::lowerName(name));
+    }
 }
 
 std::string EntryMapping::anchorOf(const ldap::Entry& entry) const {
@@ -175,22 +211,18 @@ MappedUser EntryMapping::mapUser(const ldap::Entry& entry, const ExtraValues& ex
                                  const RoleMembers& roleMembers) const {
     MappedUser mapped;
     User& user = mapped.user;
-    std::string printed;  // what the fingerprint covers
     bool statusMapped = false;
     for (std::size_t i = 0; i < fields_.size(); ++i) {
         const ValueMapping& mapping = fields_[i];
-        const std::string& name = mapping.config().field;
         const UserField target = targets_[i];
         if (target == UserField::emails) {
             const std::vector<std::string> emails = mapping.values(entry, extra);
             for (std::size_t i = 0; i < emails.size(); ++i) {
                 addIdentifier(user, IdentifierKind::email, emails[i], i == 0);
-                printed += name + "=" + emails[i] + "\n";
             }
             continue;
         }
         const std::string value = mapping.value(entry, extra);
-        printed += name + "=" + value + "\n";
         switch (target) {
             case UserField::upn:
                 if (!value.empty()) addIdentifier(user, IdentifierKind::upn, value, false);
@@ -218,17 +250,40 @@ MappedUser EntryMapping::mapUser(const ldap::Entry& entry, const ExtraValues& ex
         const long flags = control.empty() ? 0 : std::strtol(control.c_str(), nullptr, 10);
         user.status = (flags & accountDisable) != 0 ? UserStatus::deactivated : UserStatus::active;
     }
-    printed += std::string("status=") + std::string(toString(user.status)) + "\n";
     if (!source_.roles.empty()) {
         auto found = roleMembers.find(ldap::normalizeDn(entry.dn));
         if (found != roleMembers.end()) user.roles = found->second;
-        for (const std::string& role : user.roles) printed += "role=" + role + "\n";
     }
     if (user.userName.empty()) {
         throw Error(ErrorCode::invalid_input, "userName maps to an empty value", "userName");
     }
-    mapped.fingerprint = digest(mappingDigest_ + "\n" + printed);
+    mapped.fingerprint = userFingerprint(entry, extra, roleMembers);
     return mapped;
+}
+
+std::string EntryMapping::userFingerprint(const ldap::Entry& entry, const ExtraValues& extra,
+                                          const RoleMembers& roleMembers) const {
+    Fnv1a hash;
+    hash.addPiece(mappingDigest_);
+    hash.addPiece(entry.dn);
+    for (const auto& [name, value] : extra) {
+        hash.addPiece(name);
+        hash.addPiece(value);
+    }
+    // Every value, in the server's order: the first email is the primary one.
+    for (const std::string& name : fingerprintAttributes_) {
+        const std::vector<std::string>& values = entry.values(name);
+        hash.addCount(values.size());
+        for (const std::string& value : values) hash.addPiece(value);
+    }
+    // Roles come through group nesting that the entry itself does not show.
+    if (!source_.roles.empty()) {
+        auto found = roleMembers.find(ldap::normalizeDn(entry.dn));
+        const std::size_t count = found == roleMembers.end() ? 0 : found->second.size();
+        hash.addCount(count);
+        for (std::size_t i = 0; i < count; ++i) hash.addPiece(found->second[i]);
+    }
+    return hash.hex();
 }
 
 MappedGroup EntryMapping::mapGroup(const ldap::Entry& entry, const ExtraValues& extra) const {

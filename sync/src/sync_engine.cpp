@@ -25,13 +25,16 @@ struct Known {
     bool missing = false;
     std::optional<Timestamp> missingSince;
     std::string dn;
+    bool seen = false;  // reported by the source in this run
 };
 
 using KnownMap = std::unordered_map<std::string, Known>;
 
 KnownMap loadKnown(Transaction& tx, Id tenantId, const std::string& source, SyncObjectKind kind) {
     KnownMap known;
-    for (SyncObject& object : tx.syncState().listObjects(tenantId, source, kind)) {
+    std::vector<SyncObject> objects = tx.syncState().listObjects(tenantId, source, kind);
+    known.reserve(objects.size());
+    for (SyncObject& object : objects) {
         known.emplace(
             std::move(object.anchor),
             Known{object.resourceId, std::move(object.fingerprint), object.missingSince.has_value(),
@@ -242,25 +245,26 @@ class Run {
         return detail::formatCookie(parts);
     }
 
-    void markSeen(EntryKind kind, const std::string& anchor) {
-        if (kind == EntryKind::group) {
-            seenGroups_.insert(anchor);
-            return;
-        }
-        if (!seenUsers_.insert(anchor).second) return;
-        auto known = users_.find(anchor);
-        if (known != users_.end() && !known->second.missing) ++knownSeen_;
+    // The known object of the anchor (nullptr for a new one), marked seen.
+    Known* markSeen(EntryKind kind, const std::string& anchor) {
+        KnownMap& known = kind == EntryKind::user ? users_ : groups_;
+        auto found = known.find(anchor);
+        if (found == known.end()) return nullptr;
+        Known& object = found->second;
+        if (!object.seen && kind == EntryKind::user && !object.missing) ++knownSeen_;
+        object.seen = true;
+        return &object;
     }
 
     void onChanged(EntryKind kind, const std::string& anchor, const ldap::Entry& entry) {
         ++report_.run.counts.entriesRead;
         if (report_.run.counts.entriesRead % 1000 == 0) notify("reading");
-        markSeen(kind, anchor);
+        const Known* known = markSeen(kind, anchor);
         try {
             if (kind == EntryKind::user) {
-                onUser(anchor, entry);
+                onUser(anchor, entry, known);
             } else {
-                onGroup(anchor, entry);
+                onGroup(anchor, entry, known);
             }
         } catch (const Error& error) {
             if (error.code() != ErrorCode::invalid_input) throw;
@@ -268,26 +272,26 @@ class Run {
         }
     }
 
-    void onUser(const std::string& anchor, const ldap::Entry& entry) {
-        MappedUser mapped = mapping_.mapUser(entry, reader_->extraValues(), roleMembers_);
-        auto known = users_.find(anchor);
-        std::string dn = ldap::normalizeDn(entry.dn);
-        // A moved entry (OU rename) is rewritten for its DN: members and
-        // managers refer to it by DN.
-        if (known != users_.end() && !known->second.missing &&
-            known->second.fingerprint == mapped.fingerprint && known->second.dn == dn) {
+    void onUser(const std::string& anchor, const ldap::Entry& entry, const Known* known) {
+        // Most entries of a full sync are unchanged: recognise them before
+        // mapping. The fingerprint covers the DN too, so a moved entry (OU
+        // rename) is rewritten for its DN: members and managers refer to it
+        // by DN.
+        if (known != nullptr && !known->missing &&
+            known->fingerprint ==
+                mapping_.userFingerprint(entry, reader_->extraValues(), roleMembers_)) {
             ++report_.run.counts.unchanged;
             return;
         }
+        MappedUser mapped = mapping_.mapUser(entry, reader_->extraValues(), roleMembers_);
         // A known user the source now marks disabled is a deactivation too:
         // it counts against the deletion threshold like one that is gone.
-        if (known != users_.end() && !known->second.missing &&
-            mapped.user.status == UserStatus::deactivated) {
+        if (known != nullptr && !known->missing && mapped.user.status == UserStatus::deactivated) {
             ++disabledKnown_;
         }
         DirectoryUserChange change;
         change.anchor = anchor;
-        change.dn = std::move(dn);
+        change.dn = ldap::normalizeDn(entry.dn);
         change.fingerprint = mapped.fingerprint;
         change.user = std::move(mapped.user);
         change.managerDn = std::move(mapped.managerDn);
@@ -300,12 +304,10 @@ class Run {
         }
     }
 
-    void onGroup(const std::string& anchor, const ldap::Entry& entry) {
+    void onGroup(const std::string& anchor, const ldap::Entry& entry, const Known* known) {
         MappedGroup mapped = mapping_.mapGroup(entry, reader_->extraValues());
-        auto known = groups_.find(anchor);
         std::string dn = ldap::normalizeDn(entry.dn);
-        if (known != groups_.end() && known->second.fingerprint == mapped.fingerprint &&
-            known->second.dn == dn) {
+        if (known != nullptr && known->fingerprint == mapped.fingerprint && known->dn == dn) {
             return;
         }
         DirectoryGroupChange change;
@@ -328,7 +330,7 @@ class Run {
         std::unordered_set<std::string> gone(goneUsers_.begin(), goneUsers_.end());
         if (complete) {
             for (const auto& [anchor, known] : users_) {
-                if (seenUsers_.count(anchor) == 0) gone.insert(anchor);
+                if (!known.seen) gone.insert(anchor);
             }
         }
         std::vector<DirectoryUserChange> removals;
@@ -353,7 +355,7 @@ class Run {
         const Timestamp cutoff = nowMillis() - source_.deleteAfterDays * millisPerDay;
         for (const auto& [anchor, known] : users_) {
             if (!known.missingSince || *known.missingSince > cutoff) continue;
-            if (seenUsers_.count(anchor) > 0) continue;
+            if (known.seen) continue;
             DirectoryUserChange change;
             change.anchor = anchor;
             change.dn = known.dn;
@@ -366,7 +368,7 @@ class Run {
         std::unordered_set<std::string> gone(goneGroups_.begin(), goneGroups_.end());
         if (complete) {
             for (const auto& [anchor, known] : groups_) {
-                if (seenGroups_.count(anchor) == 0) gone.insert(anchor);
+                if (!known.seen) gone.insert(anchor);
             }
         }
         std::vector<DirectoryGroupChange> removals;
@@ -589,8 +591,6 @@ class Run {
     std::int64_t activeKnown_ = 0;
     std::int64_t disabledKnown_ = 0;  // known users the source now marks disabled
     std::int64_t knownSeen_ = 0;
-    std::unordered_set<std::string> seenUsers_;
-    std::unordered_set<std::string> seenGroups_;
     std::vector<std::string> goneUsers_;
     std::vector<std::string> goneGroups_;
     std::vector<DirectoryUserChange> pendingUsers_;

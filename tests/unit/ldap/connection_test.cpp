@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <ldap.h>
 
+#include <map>
 #include <set>
 
 #include "muster/ldap/filter.hpp"
@@ -104,6 +105,49 @@ TEST_F(LdapConnectionTest, VisitorCanStopASearchEarly) {
     EXPECT_EQ(seen, 3);
     // The connection is still usable afterwards.
     EXPECT_EQ(uidsMatching(connection, "(uid=user4)").size(), 1u);
+}
+
+TEST_F(LdapConnectionTest, EachEntryHasExactlyItsOwnAttributesAndValues) {
+    // Entries are decoded into one reused Entry: nothing of the previous
+    // entry (an attribute, a value, a longer value) may leak into the next.
+    slapd->add(personLdif(slapd->peopleDn(), "a1", "Alexandra-With-A-Long-Name", "One",
+                          "mail: second@example.com\nmail: third@example.com\ntitle: Engineer") +
+               personLdif(slapd->peopleDn(), "a2", "Bo", "Two") + "dn: uid=a3," +
+               slapd->peopleDn() +
+               "\nobjectClass: inetOrgPerson\nuid: a3\ncn: Cy\nsn: Three\n"
+               "description: only here\n\n");
+    Connection connection(rootOptions());
+    ldap::SearchRequest request;
+    request.base = slapd->peopleDn();
+    request.filter = "(uid=a*)";
+    request.attributes = {"uid", "givenName", "sn", "mail", "title", "description"};
+    request.pageSize = 1;  // one entry per page: the decoder outlives pages
+    std::map<std::string, ldap::Entry> byUid;
+    connection.search(request, [&](const ldap::Entry& entry) {
+        byUid[entry.first("uid")] = entry;
+        return true;
+    });
+    ASSERT_EQ(byUid.size(), 3u);
+    const ldap::Entry& a1 = byUid["a1"];
+    const ldap::Entry& a2 = byUid["a2"];
+    const ldap::Entry& a3 = byUid["a3"];
+    EXPECT_EQ(a1.dn, "uid=a1," + slapd->peopleDn());
+    EXPECT_EQ(a1.values("mail"), (std::vector<std::string>{"a1@example.com", "second@example.com",
+                                                           "third@example.com"}));
+    EXPECT_EQ(a1.first("givenName"), "Alexandra-With-A-Long-Name");
+    EXPECT_EQ(a1.first("title"), "Engineer");
+    EXPECT_EQ(a2.dn, "uid=a2," + slapd->peopleDn());
+    EXPECT_EQ(a2.values("mail"), std::vector<std::string>{"a2@example.com"});
+    EXPECT_EQ(a2.first("givenName"), "Bo");
+    EXPECT_FALSE(a2.has("title"));
+    EXPECT_FALSE(a2.has("description"));
+    EXPECT_FALSE(a3.has("mail"));
+    EXPECT_EQ(a3.first("description"), "only here");
+    // Names are kept lower-cased; an entry has no key for what it lacks.
+    EXPECT_EQ(a1.attributes.count("givenname"), 1u);
+    EXPECT_EQ(a3.attributes.count("givenname"), 0u);
+    EXPECT_EQ(a3.attributes.count("mail"), 0u);
+    EXPECT_EQ(a3.attributes.count("title"), 0u);
 }
 
 TEST_F(LdapConnectionTest, FilterInjectionInAValueIsEscaped) {
