@@ -173,12 +173,16 @@ class BatchApplier {
         }
         std::optional<Id> next = user.managerId;
         for (int depth = 0; next; ++depth) {
-            std::optional<User> manager = tx_.users().findById(user.tenantId, *next);
-            if (!manager) throw Error(ErrorCode::invalid_input, "manager: no such user", "manager");
-            if (depth > maxManagerDepth || (user.id != 0 && manager->managerId == user.id)) {
+            // Only the link is read: every created user walks its chain.
+            std::optional<std::optional<Id>> managersManager =
+                tx_.users().findManagerId(user.tenantId, *next);
+            if (!managersManager) {
+                throw Error(ErrorCode::invalid_input, "manager: no such user", "manager");
+            }
+            if (depth > maxManagerDepth || (user.id != 0 && *managersManager == user.id)) {
                 throw Error(ErrorCode::invalid_input, "manager: that would be a cycle", "manager");
             }
-            next = manager->managerId;
+            next = *managersManager;
         }
     }
 

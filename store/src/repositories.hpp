@@ -44,6 +44,7 @@ class SqlUserRepository final : public UserRepository {
     User update(const User& user) override;
     void remove(Id tenantId, Id id) override;
     void rememberDeletedManager(Id tenantId, Id managerId) override;
+    std::optional<std::optional<Id>> findManagerId(Id tenantId, Id id) override;
     Page<User> list(Id tenantId, const PageRequest& page) override;
     Page<User> query(Id tenantId, const query::ListQuery& query) override;
 

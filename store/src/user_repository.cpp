@@ -667,6 +667,21 @@ Page<User> SqlUserRepository::query(Id tenantId, const query::ListQuery& query) 
     });
 }
 
+std::optional<std::optional<Id>> SqlUserRepository::findManagerId(Id tenantId, Id id) {
+    return translateErrors([&]() -> std::optional<std::optional<Id>> {
+        SqlStatement st(sql_,
+                        "SELECT manager_id FROM users WHERE tenant_id = :tenant_id AND id = :id",
+                        Reuse::prepared);
+        Id managerId = 0;
+        soci::indicator managerInd = soci::i_null;
+        st.into(managerId, managerInd);
+        st.use(tenantId);
+        st.use(id);
+        if (!st.execute()) return std::nullopt;
+        return managerInd == soci::i_null ? std::optional<Id>() : std::optional<Id>(managerId);
+    });
+}
+
 Id allocateResourceId(soci::session& sql, Id tenantId, const char* kind) {
     Id id = 0;
     std::string kindText = kind;

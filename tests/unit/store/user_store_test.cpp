@@ -206,6 +206,22 @@ TEST_P(UserStoreTest, RemoveDeletesTheUserAndFreesItsIdentifiers) {
     EXPECT_NO_THROW(create(again));
 }
 
+TEST_P(UserStoreTest, FindManagerIdReadsTheLinkWithinTheTenant) {
+    User boss = create(minimalUser(acme.id, "boss"));
+    User report = minimalUser(acme.id, "report");
+    report.managerId = boss.id;
+    User reportCreated = create(report);
+    inRead([&](Transaction& tx) {
+        EXPECT_EQ(tx.users().findManagerId(acme.id, reportCreated.id), std::optional<Id>(boss.id));
+        // A user without a manager, and no such user, are told apart.
+        const std::optional<std::optional<Id>> none = tx.users().findManagerId(acme.id, boss.id);
+        ASSERT_TRUE(none.has_value());
+        EXPECT_FALSE(none->has_value());
+        EXPECT_FALSE(tx.users().findManagerId(acme.id, 999'999).has_value());
+        EXPECT_FALSE(tx.users().findManagerId(globex.id, reportCreated.id).has_value());
+    });
+}
+
 TEST_P(UserStoreTest, UserNameDifferingOnlyByCaseIsAConflict) {
     User first = create(minimalUser(acme.id, "Bob"));
     Error error = errorFrom([&] { create(minimalUser(acme.id, "bOB")); });

@@ -68,6 +68,9 @@ public:
     // Before deleting managerId: its reports keep it as their former manager
     // (shown as "Deleted User (ID: n)", SPEC U-3).
     virtual void rememberDeletedManager(Id tenantId, Id managerId) = 0;
+    // The manager id of user `id` (empty inside when it has none); nullopt
+    // when there is no such user. A light read for walking manager chains.
+    virtual std::optional<std::optional<Id>> findManagerId(Id tenantId, Id id) = 0;
     virtual Page<User> list(Id tenantId, const PageRequest& page) = 0;
     // Filtered, sorted, paged list, evaluated by the database (never by
     // loading every user). Unknown fields throw Error(invalid_filter).
