@@ -521,14 +521,17 @@ void deleteRowsOfUser(soci::session& sql, const char* table, const User& user) {
     st.execute();
 }
 
-void replaceIdentifiers(soci::session& sql, const User& user) {
-    deleteRowsOfUser(sql, "identifiers", user);
+void insertIdentifiers(soci::session& sql, const User& user) {
     int position = 0;
     for (const Identifier& id : user.identifiers) insertIdentifier(sql, user, id, position++);
 }
 
-void replaceRoles(soci::session& sql, const User& user, const std::vector<Id>& roleIds) {
-    deleteRowsOfUser(sql, "user_roles", user);
+void replaceIdentifiers(soci::session& sql, const User& user) {
+    deleteRowsOfUser(sql, "identifiers", user);
+    insertIdentifiers(sql, user);
+}
+
+void insertRoles(soci::session& sql, const User& user, const std::vector<Id>& roleIds) {
     Id tenantId = user.tenantId, userId = user.id;
     for (Id roleId : roleIds) {
         SqlStatement st(sql,
@@ -540,6 +543,11 @@ void replaceRoles(soci::session& sql, const User& user, const std::vector<Id>& r
         st.use(roleId);
         st.execute();
     }
+}
+
+void replaceRoles(soci::session& sql, const User& user, const std::vector<Id>& roleIds) {
+    deleteRowsOfUser(sql, "user_roles", user);
+    insertRoles(sql, user, roleIds);
 }
 
 struct StoredVersion {
@@ -574,8 +582,9 @@ User SqlUserRepository::create(const User& user) {
         row.version = 1;
         row.createdAt = row.updatedAt = nowMillis();
         created.id = insertUserRow(sql_, row, created);
-        replaceIdentifiers(sql_, created);
-        replaceRoles(sql_, created, roleIds);
+        // The row was just inserted: foreign keys rule out child rows to delete first.
+        insertIdentifiers(sql_, created);
+        insertRoles(sql_, created, roleIds);
         return *findById(created.tenantId, created.id);
     });
 }
