@@ -160,9 +160,9 @@ TEST(MappingFingerprint, ChangesWithTheRolesFromNestedGroups) {
               mapping.userFingerprint(entry, {}, admin));
     EXPECT_EQ(mapping.mapUser(entry, {}, admin).user.roles, std::vector<std::string>{"admin"});
     // Someone else's roles do not touch this entry.
-    EXPECT_EQ(mapping.userFingerprint(entry, {}, {{"uid=bob,ou=people,dc=example,dc=com",
-                                                   {"admin"}}}),
-              none);
+    EXPECT_EQ(
+        mapping.userFingerprint(entry, {}, {{"uid=bob,ou=people,dc=example,dc=com", {"admin"}}}),
+        none);
 }
 
 TEST(Digest, IsFnv1aOfTheText) {
