@@ -39,6 +39,7 @@ void configureSqlite(soci::session& sql, int busyTimeoutMs) {
     // PRAGMA takes no bound parameters; the value is an int from our config.
     sql << "PRAGMA busy_timeout=" + std::to_string(busyTimeoutMs);
     sql << "PRAGMA synchronous=NORMAL";
+    sql << "PRAGMA wal_autocheckpoint=8000";
 }
 
 // Process-wide SQLite settings, before the library initialises: without

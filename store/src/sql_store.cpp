@@ -1,5 +1,7 @@
 #include "muster/store/sql_store.hpp"
 
+#include <mutex>
+
 #include "exclusive_lock.hpp"
 #include "migrations.hpp"
 #include "session_pool.hpp"
@@ -19,10 +21,12 @@ constexpr std::chrono::milliseconds kPingLeaseTimeout{1000};
 class SqlStore final : public Store {
   public:
     SqlStore(const ConnectionTarget& target, std::size_t poolSize, int busyTimeoutMs)
-        : target_(target), pool_(target, poolSize, busyTimeoutMs) {}
+        : target_(target), pool_(target, poolSize, busyTimeoutMs), busyTimeout_(busyTimeoutMs) {}
 
     std::unique_ptr<Transaction> beginWrite() override {
-        return std::make_unique<SqlTransaction>(pool_.lease(kLeaseTimeout), TransactionMode::write);
+        std::unique_lock<std::timed_mutex> turn = sqliteWriterTurn();
+        return std::make_unique<SqlTransaction>(pool_.lease(kLeaseTimeout), TransactionMode::write,
+                                                std::move(turn));
     }
 
     std::unique_ptr<Transaction> beginRead() override {
@@ -66,8 +70,25 @@ class SqlStore final : public Store {
     }
 
   private:
+    // SQLite lets one transaction write at a time. Writers left to SQLite's
+    // busy handler sleep and poll (1, 2, 5 ms …) and miss the moment the lock
+    // is free, so under concurrent writes most of the time went to sleeping;
+    // here they queue and the next one starts as soon as the last commits.
+    // Taken before leasing a connection, so waiting writers leave the pool to
+    // readers. (One daemon per SQLite file; PostgreSQL needs no turn.)
+    std::unique_lock<std::timed_mutex> sqliteWriterTurn() {
+        if (target_.backend != Backend::sqlite3) return {};
+        std::unique_lock turn(sqliteWriters_, std::defer_lock);
+        if (!turn.try_lock_for(busyTimeout_)) {
+            throw Error(ErrorCode::unavailable, "the store is busy: another write took too long");
+        }
+        return turn;
+    }
+
     ConnectionTarget target_;
     SessionPool pool_;
+    std::chrono::milliseconds busyTimeout_;
+    std::timed_mutex sqliteWriters_;
 };
 
 }  // namespace

@@ -18,8 +18,10 @@ std::string beginStatement(Backend backend, TransactionMode mode) {
 
 }  // namespace
 
-SqlTransaction::SqlTransaction(SessionLease lease, TransactionMode mode)
-    : lease_(std::move(lease)),
+SqlTransaction::SqlTransaction(SessionLease lease, TransactionMode mode,
+                               std::unique_lock<std::timed_mutex> writerTurn)
+    : writerTurn_(std::move(writerTurn)),
+      lease_(std::move(lease)),
       tenants_(lease_.session()),
       tokens_(lease_.session()),
       users_(lease_.session()),
@@ -38,12 +40,15 @@ SqlTransaction::SqlTransaction(SessionLease lease, TransactionMode mode)
 
 SqlTransaction::~SqlTransaction() {
     if (open_) rollbackQuietly(lease_.session());
+    // writerTurn_ is released after the rollback, as a member.
 }
 
 void SqlTransaction::commit() {
     if (!open_) throw Error(ErrorCode::internal, "transaction committed twice");
     translateErrors([&] { SqlStatement(lease_.session(), "COMMIT", Reuse::prepared).execute(); });
     open_ = false;
+    // The next writer may start while this one renders its answer.
+    if (writerTurn_.owns_lock()) writerTurn_.unlock();
 }
 
 }  // namespace muster::store

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <mutex>
+
 #include "agent_repositories.hpp"
 #include "muster/core/store.hpp"
 #include "org_repository.hpp"
@@ -16,7 +18,10 @@ enum class TransactionMode { read, write };
 // it rolls back, so a change and its audit event land together or not at all.
 class SqlTransaction final : public Transaction {
   public:
-    SqlTransaction(SessionLease lease, TransactionMode mode);
+    // `writerTurn`, when it owns a lock, is held until the transaction ends
+    // (see SqlStore::beginWrite).
+    SqlTransaction(SessionLease lease, TransactionMode mode,
+                   std::unique_lock<std::timed_mutex> writerTurn = {});
     ~SqlTransaction() override;
     SqlTransaction(const SqlTransaction&) = delete;
     SqlTransaction& operator=(const SqlTransaction&) = delete;
@@ -36,6 +41,7 @@ class SqlTransaction final : public Transaction {
     void commit() override;
 
   private:
+    std::unique_lock<std::timed_mutex> writerTurn_;
     SessionLease lease_;
     bool open_ = false;
     SqlTenantRepository tenants_;
