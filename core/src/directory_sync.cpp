@@ -244,7 +244,7 @@ class BatchApplier {
                     ++after.authzVersion;  // SPEC T-3: sessions re-read roles
                 }
                 User updated = tx_.users().update(after);
-                endSignInsWhenAccessEnds(tx_, *stored, updated);
+                endSignInsTheChangeRevokes(tx_, *stored, updated);
                 AuditEvent event =
                     auditEventBy(by_, "user.update", "user", updated.id, updated.userName);
                 event.before = snapshotOf(*stored);
@@ -267,7 +267,7 @@ class BatchApplier {
             User after = *stored;
             after.status = UserStatus::deactivated;
             User updated = tx_.users().update(after);
-            endSignInsWhenAccessEnds(tx_, *stored, updated);
+            endSignInsTheChangeRevokes(tx_, *stored, updated);
             AuditEvent event =
                 auditEventBy(by_, "user.deactivate", "user", updated.id, updated.userName);
             event.before = snapshotOf(*stored);

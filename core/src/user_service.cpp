@@ -137,13 +137,37 @@ query::ConditionPtr allOf(std::vector<query::ConditionPtr> children) {
 
 }  // namespace
 
-void endSignInsWhenAccessEnds(Transaction& tx, const User& before, const User& after) {
+namespace {
+
+std::set<std::string> emailAddressesOf(const User& user) {
+    std::set<std::string> addresses;
+    for (const Identifier& identifier : user.identifiers) {
+        if (identifier.kind == IdentifierKind::email)
+            addresses.insert(lowerAscii(identifier.value));
+    }
+    return addresses;
+}
+
+bool loses(const std::set<std::string>& before, const std::set<std::string>& after) {
+    return std::any_of(before.begin(), before.end(),
+                       [&](const std::string& address) { return after.count(address) == 0; });
+}
+
+}  // namespace
+
+void endSignInsTheChangeRevokes(Transaction& tx, const User& before, const User& after) {
     auto maySignIn = [](const User& user) {
         return user.status == UserStatus::active && !user.banned;
     };
-    if (!maySignIn(before) || maySignIn(after)) return;
-    tx.signIn().deleteSessionsOf(after.tenantId, after.id);
-    tx.signIn().deleteTrustedDevicesOf(after.tenantId, after.id);
+    if (maySignIn(before) && !maySignIn(after)) {
+        tx.signIn().deleteSessionsOf(after.tenantId, after.id);
+        tx.signIn().deleteTrustedDevicesOf(after.tenantId, after.id);
+    }
+    if (loses(emailAddressesOf(before), emailAddressesOf(after))) {
+        const Timestamp now = nowMillis();
+        tx.signIn().invalidateTokens(after.tenantId, after.id, TokenPurpose::invite, now);
+        tx.signIn().invalidateTokens(after.tenantId, after.id, TokenPurpose::password_reset, now);
+    }
 }
 
 void checkTextLength(const std::string& value, std::size_t limit, const char* attribute) {
@@ -234,7 +258,7 @@ User UserService::writeChange(Transaction& tx, const Principal& by, const User& 
     keepServerManagedFields(before, user);
     user = applyOrgStructure(tx, by, user);
     User after = tx.users().update(user);
-    endSignInsWhenAccessEnds(tx, before, after);
+    endSignInsTheChangeRevokes(tx, before, after);
     AuditEvent event = userEvent(by, after, action);
     event.before = snapshotOf(before);
     event.after = snapshotOf(after);

@@ -255,6 +255,26 @@ TEST_F(AdminApi, StatusLifecycleAndConfirmedDelete) {
     EXPECT_EQ(call("PATCH", path(invited), {{"status", "invited"}}).status, 400);
 }
 
+// An invited user renders "active": false in SCIM; an identity provider's
+// PATCH of another attribute must leave the invitation alone, and an explicit
+// active=false still deactivates.
+TEST_F(AdminApi, ScimPatchOfAnotherAttributeKeepsAnInvitedUserInvited) {
+    const long long invited = createUser("scim.invited", json::array(), {{"status", "invited"}});
+    const std::string scimPath = "/scim/v2/Users/" + std::to_string(invited);
+    auto patch = [&](const json& operation) {
+        const json body = {{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+                           {"Operations", {operation}}};
+        HttpResult patched = call("PATCH", scimPath, body);
+        EXPECT_EQ(patched.status, 200) << patched.body;
+    };
+    patch({{"op", "Replace"}, {"path", "title"}, {"value", "Engineer"}});
+    json user = parse(call("GET", path(invited)));
+    EXPECT_EQ(user["status"], "invited");
+    EXPECT_EQ(user["title"], "Engineer");
+    patch({{"op", "replace"}, {"path", "active"}, {"value", "False"}});
+    EXPECT_EQ(parse(call("GET", path(invited)))["status"], "deactivated");
+}
+
 TEST_F(AdminApi, CreateWithATemporaryPasswordThatMustBeChanged) {
     HttpResult created =
         call("POST", "/api/v1/users", {{"userName", "temp.pass"}, {"temporaryPassword", true}});

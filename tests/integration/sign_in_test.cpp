@@ -376,9 +376,10 @@ TEST_F(SignIn, WrongMfaCodesAfterTheRightPasswordLockTheAccount) {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    ASSERT_EQ(asSession("POST", "/auth/v1/mfa/totp/confirm", session, {{"code", codeAt(secret, now)}})
-                  .status,
-              200);
+    ASSERT_EQ(
+        asSession("POST", "/auth/v1/mfa/totp/confirm", session, {{"code", codeAt(secret, now)}})
+            .status,
+        200);
     int lastStatus = 0;
     for (int attempt = 0; attempt < 6 && lastStatus != 429; ++attempt) {
         HttpResult step1 = login("mo@example.com", password);
@@ -386,7 +387,8 @@ TEST_F(SignIn, WrongMfaCodesAfterTheRightPasswordLockTheAccount) {
         if (step1.status != 200) break;
         const std::string challenge = parse(step1)["mfaChallenge"];
         secrets_.push_back(challenge);
-        HttpResult wrong = open("/auth/v1/login/mfa", {{"mfaChallenge", challenge}, {"code", "000000"}});
+        HttpResult wrong =
+            open("/auth/v1/login/mfa", {{"mfaChallenge", challenge}, {"code", "000000"}});
         lastStatus = wrong.status;
         ASSERT_TRUE(wrong.status == 401 || wrong.status == 429) << wrong.body;
     }
@@ -420,6 +422,56 @@ TEST_F(SignIn, ResentInvitationRevokesTheOldLink) {
     EXPECT_EQ(parse(bulk)["succeeded"], 1);
     EXPECT_EQ(parse(bulk)["results"][0]["status"], "error");
     EXPECT_EQ(sink_->waitForMessages(3, std::chrono::seconds(20)).size(), 3u);
+    expectNoSecretsInLogs();
+}
+
+// A link mailed to an address the user no longer has must not work: that
+// address may belong to somebody else now. An address added leaves them be.
+TEST_F(SignIn, LinksSentToAnAddressTheUserNoLongerHasStopWorking) {
+    const long long erin = createUser("erin@example.com", "invited");
+    ASSERT_EQ(admin("POST", userPath(erin, "/invite")).status, 204);
+    const long long finn = createUser("finn@example.com");
+    const long long gus = createUser("gus@example.com");
+    ASSERT_EQ(open("/auth/v1/password/forgot", {{"userName", "finn@example.com"}}).status, 202);
+    ASSERT_EQ(open("/auth/v1/password/forgot", {{"userName", "gus@example.com"}}).status, 202);
+    const std::vector<std::string> mail = sink_->waitForMessages(3, std::chrono::seconds(20));
+    ASSERT_EQ(mail.size(), 3u);
+    auto linkTo = [&](const std::string& address, const std::string& page) {
+        for (const std::string& message : mail) {
+            if (message.find(address) == std::string::npos) continue;
+            const std::string token = linkToken(message, page);
+            secrets_.push_back(token);
+            return token;
+        }
+        ADD_FAILURE() << "no mail to " << address;
+        return std::string();
+    };
+    const std::string invite = linkTo("erin@example.com", "invite");
+    const std::string finnReset = linkTo("finn@example.com", "reset-password");
+    const std::string gusReset = linkTo("gus@example.com", "reset-password");
+
+    auto setEmails = [&](long long id, const json& emails) {
+        const json patch = {
+            {"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+            {"Operations", {{{"op", "replace"}, {"path", "emails"}, {"value", emails}}}}};
+        HttpResult changed = admin("PATCH", "/scim/v2/Users/" + std::to_string(id), patch);
+        EXPECT_EQ(changed.status, 200) << changed.body;
+    };
+    setEmails(erin, {{{"value", "erin@elsewhere.example"}, {"primary", true}}});
+    setEmails(finn, {{{"value", "finn@elsewhere.example"}, {"primary", true}}});
+    setEmails(gus, {{{"value", "gus@example.com"}, {"primary", true}},
+                    {{"value", "gus.other@example.com"}}});
+
+    const std::string password = "amber-Falcon-harbour-52";
+    secrets_.push_back(password);
+    EXPECT_EQ(
+        open("/auth/v1/invitations/accept", {{"token", invite}, {"password", password}}).status,
+        400);
+    EXPECT_EQ(
+        open("/auth/v1/password/reset", {{"token", finnReset}, {"password", password}}).status,
+        400);
+    EXPECT_EQ(open("/auth/v1/password/reset", {{"token", gusReset}, {"password", password}}).status,
+              204);
     expectNoSecretsInLogs();
 }
 

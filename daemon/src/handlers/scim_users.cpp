@@ -59,6 +59,26 @@ HttpResponse replaceUser(ServerContext& context, HttpRequest& request) {
                         request);
 }
 
+// Whether an operation sets "active": by its path, or as a key of a
+// path-less value ("active" or the attribute's full URN form).
+bool setsActive(const std::vector<scim::PatchOperation>& operations) {
+    auto isActive = [](std::string_view name) {
+        const std::size_t colon = name.rfind(':');
+        return scim::equalsIgnoreCase(
+            colon == std::string_view::npos ? name : name.substr(colon + 1), "active");
+    };
+    for (const scim::PatchOperation& operation : operations) {
+        if (operation.path) {
+            if (isActive(operation.path->attribute.attribute)) return true;
+        } else if (operation.value.is_object()) {
+            for (auto it = operation.value.begin(); it != operation.value.end(); ++it) {
+                if (isActive(it.key())) return true;
+            }
+        }
+    }
+    return false;
+}
+
 HttpResponse patchUser(ServerContext& context, HttpRequest& request) {
     const Principal caller = scimCaller(request);
     const auto operations =
@@ -69,8 +89,11 @@ HttpResponse patchUser(ServerContext& context, HttpRequest& request) {
     // re-apply when another writer got in between (bounded).
     for (int attempt = 0;; ++attempt) {
         const User stored = context.users.get(caller, id);
-        const json patched =
+        json patched =
             scim::applyPatch(scim::userToScim(stored, linksOf(request)), operations, userType());
+        // An invited user shows "active": false too; a PATCH that does not
+        // set it must not turn the invitation into a deactivation.
+        if (!setsActive(operations)) patched.erase("active");
         const User changed = scim::userFromScim(patched, stored);
         try {
             const User saved =

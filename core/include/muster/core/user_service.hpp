@@ -30,14 +30,15 @@ struct UserCounts {
 using AlongWithCreate = std::function<void(Transaction& tx, const User& created)>;
 
 class UserService {
-public:
+  public:
     explicit UserService(Store& store) : store_(store) {}
 
     User create(const Principal& by, const User& user, const AlongWithCreate& alongWith = {});
     User get(const Principal& by, Id id);
     // Replaces the stored user with `user` (same id). expectedVersion, when
     // given, must match the stored version (If-Match), else precondition_failed.
-    User replace(const Principal& by, const User& user, std::optional<std::int64_t> expectedVersion);
+    User replace(const Principal& by, const User& user,
+                 std::optional<std::int64_t> expectedVersion);
     void remove(const Principal& by, Id id, DeletePolicy policy,
                 std::optional<std::int64_t> expectedVersion);
     Page<User> list(const Principal& by, const query::ListQuery& query);
@@ -58,17 +59,21 @@ public:
     User change(const Principal& by, Id id, std::optional<std::int64_t> expectedVersion,
                 const std::string& action, const std::function<void(User&)>& edit);
 
-private:
+  private:
     User writeChange(Transaction& tx, const Principal& by, const User& before, User user,
                      const std::string& action);
 
     Store& store_;
 };
 
-// SPEC A-3 / U-3: a user who is deactivated or banned loses every session
-// and trusted device in the transaction of that change, so reactivating or
-// unbanning later brings none back. Every writer of users calls it.
-void endSignInsWhenAccessEnds(Transaction& tx, const User& before, const User& after);
+// What a change to a user ends for signing in, in the transaction of that
+// change; every writer of users calls it.
+// - SPEC A-3 / U-3: a user who is deactivated or banned loses every session
+//   and trusted device, so reactivating or unbanning later brings none back.
+// - Invitation and password-reset links stop working when an e-mail address
+//   the user had is gone: they were sent to an address that may now belong
+//   to somebody else.
+void endSignInsTheChangeRevokes(Transaction& tx, const User& before, const User& after);
 
 // A text from outside: at most `limit` bytes and no control characters;
 // Error(invalid_input) naming `attribute` otherwise.
