@@ -199,6 +199,22 @@ bool TrackingService::resyncUserRules(Id tenantId) {
     return true;
 }
 
+namespace {
+
+// Tenant exclusions stop tracking whoever the name matches, admins of any
+// rank included (or, removed, start it again): a tenant-wide setting, so it
+// is for principals without role limits, as the sign-in settings are.
+void requireUnrestricted(Transaction& tx, const Principal& by) {
+    if (!RoleLimits::load(tx, by).unrestricted()) {
+        throw Error(ErrorCode::forbidden,
+                    "only the tenant's top role (or an automation token) may change the "
+                    "tenant's tracking exclusions",
+                    "username");
+    }
+}
+
+}  // namespace
+
 // --- use cases ---
 
 bool TrackingService::syncUserRulesIn(Transaction& tx, const User& user) {
@@ -268,6 +284,7 @@ TrackingRuleRecord TrackingService::addExclusion(const Principal& by, const std:
     exclusion.rule = {username, domain, policies::RuleSource::exclusion};
     exclusion.note = note;
     auto tx = store_.beginWrite();
+    requireUnrestricted(*tx, by);
     TrackingRuleRecord stored = tx->tracking().addExclusion(exclusion);
     tx->tracking().bumpVersion(by.tenantId);
     AuditEvent event =
@@ -281,6 +298,7 @@ TrackingRuleRecord TrackingService::addExclusion(const Principal& by, const std:
 
 void TrackingService::removeExclusion(const Principal& by, Id id) {
     auto tx = store_.beginWrite();
+    requireUnrestricted(*tx, by);
     std::optional<TrackingRuleRecord> stored = tx->tracking().findRule(by.tenantId, id);
     if (!stored || stored->userId || !tx->tracking().removeExclusion(by.tenantId, id)) {
         throw Error(ErrorCode::not_found, "no tracking exclusion with id " + std::to_string(id));

@@ -504,6 +504,32 @@ TEST_F(Agents, ExclusionsBlockUntilRemoved) {
     EXPECT_EQ(call("DELETE", "/api/v1/tracking/exclusions/" + std::to_string(id)).status, 404);
 }
 
+// An exclusion untracks whoever the name matches, admins of any rank too:
+// an admin whose roles are limited may neither add nor remove one.
+TEST_F(Agents, ExclusionsAreForTheTopRole) {
+    HttpResult created =
+        call("POST", "/api/v1/users", {{"userName", "limited.admin"}, {"roles", {"admin"}}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    HttpResult token =
+        call("POST", "/api/v1/tokens",
+             {{"name", "as admin"}, {"scopes", {"admin"}}, {"user", parse(created)["id"]}});
+    ASSERT_EQ(token.status, 201) << token.body;
+    const std::string limited = parse(token)["token"];
+
+    HttpResult refused =
+        call("POST", "/api/v1/tracking/exclusions", {{"username", "boss-login"}}, limited);
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_TRUE(tracking("boss-login", "CORP")["track"].get<bool>());
+
+    HttpResult added = call("POST", "/api/v1/tracking/exclusions", {{"username", "svc-scan"}});
+    ASSERT_EQ(added.status, 201) << added.body;
+    const std::string path =
+        "/api/v1/tracking/exclusions/" + std::to_string(parse(added)["id"].get<long long>());
+    EXPECT_EQ(call("DELETE", path, nullptr, limited).status, 403);
+    EXPECT_FALSE(tracking("svc-scan", "CORP")["track"].get<bool>());
+    EXPECT_EQ(call("DELETE", path).status, 204);
+}
+
 TEST_F(Agents, TrackingQuestionNeedsAUsername) {
     EXPECT_EQ(call("GET", "/agent/v1/tracking?domain=CORP", nullptr, agent_).status, 400);
     EXPECT_EQ(
