@@ -85,7 +85,8 @@ void authenticate(ServerContext& context, HttpRequest& request) {
 }
 
 void send(const HttpResponse& out, Poco::Net::HTTPServerResponse& response) {
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+    // With its reason phrase ("201 Created"); setStatus alone keeps "OK".
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
     for (const auto& [name, value] : out.headers) {
         // Several cookies are several headers; everything else is one.
         if (name == "Set-Cookie") {
