@@ -43,6 +43,7 @@ HttpResult httpRequest(int port, const std::string& method, const std::string& p
     std::istream& in = session.receiveResponse(response);
     HttpResult result;
     result.status = response.getStatus();
+    result.reason = response.getReason();
     for (const auto& [name, value] : response) {
         std::string lower = name;
         std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);

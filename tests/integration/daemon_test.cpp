@@ -69,6 +69,7 @@ TEST(Daemon, RejectsMissingAndWrongTokensWith401) {
     for (const std::string path : {"/readyz", "/metrics", "/api/v1/tokens"}) {
         HttpResult missing = daemon.request("GET", path, "", "");
         EXPECT_EQ(missing.status, 401) << path;
+        EXPECT_EQ(missing.reason, "Unauthorized") << path;
         EXPECT_EQ(missing.header("www-authenticate").rfind("Bearer", 0), 0u) << path;
         EXPECT_EQ(parse(missing)["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error");
         EXPECT_EQ(daemon.request("GET", path, "", "mst_not-a-real-token").status, 401) << path;
