@@ -54,29 +54,6 @@ AuditEvent userEvent(const Principal& by, const User& user, std::string action) 
 
 // The manager must be another user of the tenant whose own chain of managers
 // does not lead back to the user.
-void checkManager(Transaction& tx, const User& user) {
-    if (!user.managerId) return;
-    if (*user.managerId == user.id) {
-        throw Error(ErrorCode::invalid_input, "a user cannot be their own manager", "manager");
-    }
-    std::optional<Id> next = user.managerId;
-    for (int depth = 0; next; ++depth) {
-        std::optional<User> manager = tx.users().findById(user.tenantId, *next);
-        if (!manager) {
-            throw Error(ErrorCode::invalid_input,
-                        "manager: no user with id " + std::to_string(*next) + " in this tenant",
-                        "manager");
-        }
-        if (depth > maxManagerDepth || (user.id != 0 && manager->managerId == user.id)) {
-            throw Error(ErrorCode::invalid_input,
-                        "manager: user " + std::to_string(*user.managerId) +
-                            " is managed (directly or not) by this user; that would be a cycle",
-                        "manager");
-        }
-        next = manager->managerId;
-    }
-}
-
 User loadForChange(Transaction& tx, const Principal& by, Id id,
                    std::optional<std::int64_t> expectedVersion) {
     std::optional<User> stored = tx.users().findById(by.tenantId, id);
@@ -155,6 +132,31 @@ bool loses(const std::set<std::string>& before, const std::set<std::string>& aft
 
 }  // namespace
 
+void checkManagerChain(Transaction& tx, const User& user) {
+    if (!user.managerId) return;
+    if (*user.managerId == user.id) {
+        throw Error(ErrorCode::invalid_input, "a user cannot be their own manager", "manager");
+    }
+    std::optional<Id> next = user.managerId;
+    for (int depth = 0; next; ++depth) {
+        // Only the link is read: a directory sync walks a chain for every user it creates.
+        std::optional<std::optional<Id>> managersManager =
+            tx.users().findManagerId(user.tenantId, *next);
+        if (!managersManager) {
+            throw Error(ErrorCode::invalid_input,
+                        "manager: no user with id " + std::to_string(*next) + " in this tenant",
+                        "manager");
+        }
+        if (depth > maxManagerDepth || (user.id != 0 && *managersManager == user.id)) {
+            throw Error(ErrorCode::invalid_input,
+                        "manager: user " + std::to_string(*user.managerId) +
+                            " is managed (directly or not) by this user; that would be a cycle",
+                        "manager");
+        }
+        next = *managersManager;
+    }
+}
+
 void endSignInsTheChangeRevokes(Transaction& tx, const User& before, const User& after) {
     auto maySignIn = [](const User& user) {
         return user.status == UserStatus::active && !user.banned;
@@ -219,7 +221,7 @@ User UserService::create(const Principal& by, const User& input, const AlongWith
     auto tx = store_.beginWrite();
     RoleLimits::load(*tx, by).checkMayGrant(user.roles);
     user = applyOrgStructure(*tx, by, user);
-    checkManager(*tx, user);
+    checkManagerChain(*tx, user);
     User created = tx->users().create(user);
     if (alongWith) alongWith(*tx, created);
     AuditEvent event = userEvent(by, created, "user.create");
@@ -253,7 +255,7 @@ User UserService::writeChange(Transaction& tx, const Principal& by, const User& 
     const RoleLimits limits = RoleLimits::load(tx, by);
     limits.checkMayManage(before);
     limits.checkMayGrant(rolesAdded(before, user));
-    checkManager(tx, user);
+    checkManagerChain(tx, user);
     checkStatusChange(before, user);
     keepServerManagedFields(before, user);
     user = applyOrgStructure(tx, by, user);

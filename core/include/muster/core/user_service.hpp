@@ -66,6 +66,11 @@ class UserService {
     Store& store_;
 };
 
+// The user's manager exists in the tenant, is not the user, and is not
+// managed by the user (directly or not): Error(invalid_input) otherwise.
+// Every writer of users calls it.
+void checkManagerChain(Transaction& tx, const User& user);
+
 // What a change to a user ends for signing in, in the transaction of that
 // change; every writer of users calls it.
 // - SPEC A-3 / U-3: a user who is deactivated or banned loses every session
