@@ -3,6 +3,7 @@
 #include <charconv>
 #include <functional>
 #include <map>
+#include <type_traits>
 
 #include "muster/core/error.hpp"
 #include "sql_statement.hpp"
@@ -480,40 +481,40 @@ Backend backendOf(soci::session& sql) {
 
 namespace {
 
-void bindAll(SqlStatement& statement, std::deque<BoundValue>& values, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) {
+// Calls bind(i, value) for each compiled value, typed as it is bound.
+template <typename Bind>
+void forEachBoundValue(std::deque<BoundValue>& values, Bind&& bind) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
         BoundValue& value = values[i];
         switch (value.kind) {
             case BoundValue::Kind::text:
-                statement.use(value.text);
+                bind(i, value.text);
                 break;
             case BoundValue::Kind::integer:
-                statement.use(value.integer);
+                bind(i, value.integer);
                 break;
             case BoundValue::Kind::real:
-                statement.use(value.real);
+                bind(i, value.real);
                 break;
         }
     }
 }
 
-void bindAll(SqliteStatement& statement, const std::deque<BoundValue>& values) {
-    for (std::size_t i = 0; i < values.size(); ++i) {
+void bindAll(SqlStatement& statement, std::deque<BoundValue>& values) {
+    forEachBoundValue(values, [&](std::size_t, auto& value) { statement.use(value); });
+}
+
+// SQLite numbers parameters by first appearance; ":pN" finds the right one.
+void bindAll(SqliteStatement& statement, std::deque<BoundValue>& values) {
+    forEachBoundValue(values, [&](std::size_t i, auto& value) {
         const int parameter = statement.parameterIndex(":p" + std::to_string(i));
-        if (parameter == 0) continue;
-        const BoundValue& value = values[i];
-        switch (value.kind) {
-            case BoundValue::Kind::text:
-                statement.bind(parameter, std::string_view(value.text));
-                break;
-            case BoundValue::Kind::integer:
-                statement.bind(parameter, static_cast<std::int64_t>(value.integer));
-                break;
-            case BoundValue::Kind::real:
-                statement.bind(parameter, value.real);
-                break;
+        if (parameter == 0) return;
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, long long>) {
+            statement.bind(parameter, static_cast<std::int64_t>(value));
+        } else {
+            statement.bind(parameter, value);
         }
-    }
+    });
 }
 
 // Runs a query of one integer column (a count, ids) with the compiled
@@ -538,7 +539,7 @@ void forEachInteger(soci::session& sql, const std::string& query, std::deque<Bou
     SqlStatement statement(sql, query, Reuse::prepared);
     long long value = 0;
     statement.into(value);
-    bindAll(statement, values, values.size());
+    bindAll(statement, values);
     for (bool more = statement.execute(); more; more = statement.fetchNext()) onRow(value);
 }
 

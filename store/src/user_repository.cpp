@@ -281,19 +281,20 @@ class SqliteUserReader {
     UserDetailRow detail_;
 };
 
-// Runs `action` on the connection's bound reader of the session's backend; a
-// session outside the pool (some tests) gets a throwaway one.
+// Uses the connection's bound reader; a session outside the pool (some
+// tests) gets a throwaway one.
+template <typename Reader, typename Action>
+auto withReader(soci::session& sql, Action&& action) {
+    if (StatementCache* cache = statementCacheOf(sql)) return action(cache->reader<Reader>(sql));
+    Reader reader(sql);
+    return action(reader);
+}
+
+// The user reader of the session's backend.
 template <typename Action>
 auto withUserReader(soci::session& sql, Action&& action) {
-    auto run = [&](auto* typeTag) {
-        using Reader = std::remove_pointer_t<decltype(typeTag)>;
-        if (StatementCache* cache = statementCacheOf(sql))
-            return action(cache->reader<Reader>(sql));
-        Reader reader(sql);
-        return action(reader);
-    };
-    if (nativeSqlite(sql) != nullptr) return run(static_cast<SqliteUserReader*>(nullptr));
-    return run(static_cast<SociUserReader*>(nullptr));
+    if (nativeSqlite(sql) != nullptr) return withReader<SqliteUserReader>(sql, action);
+    return withReader<SociUserReader>(sql, action);
 }
 
 std::optional<User> readUser(soci::session& sql, Id tenantId, Id id) {
